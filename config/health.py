@@ -1,0 +1,59 @@
+"""GET /api/v1/health/: is the service up, and can it reach PostGIS?"""
+
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from stations.models import Station
+
+
+class HealthApi(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(
+        operation_id="health",
+        responses={
+            200: inline_serializer(
+                "Health",
+                {
+                    "status": serializers.CharField(),
+                    "database": serializers.CharField(),
+                    "postgis": serializers.CharField(),
+                    "stations": serializers.IntegerField(),
+                    "stations_by_city": serializers.DictField(child=serializers.IntegerField()),
+                },
+            ),
+            503: inline_serializer(
+                "HealthDown",
+                {"status": serializers.CharField(), "database": serializers.CharField()},
+            ),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT postgis_lib_version()")
+                (postgis,) = cursor.fetchone()
+            by_city = dict(
+                Station.objects.order_by()
+                .values_list("city")
+                .annotate(n=Count("id"))
+                .values_list("city", "n")
+            )
+        except DatabaseError:
+            body = {"status": "unavailable", "database": "unreachable"}
+            return Response(body, status=503)
+        return Response(
+            {
+                "status": "ok",
+                "database": "ok",
+                "postgis": postgis,
+                "stations": sum(by_city.values()),
+                "stations_by_city": dict(sorted(by_city.items())),
+            }
+        )

@@ -1,0 +1,213 @@
+"""The station registry: places where outdoor workers can rest, and what each one offers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.db.models import F, FloatField, Func, Q
+from django.db.models.lookups import Range
+from django.utils.translation import gettext_lazy as _
+
+
+class PointX(Func):
+    function = "ST_X"
+    output_field = FloatField()
+
+
+class PointY(Func):
+    function = "ST_Y"
+    output_field = FloatField()
+
+
+class AdminArea(models.Model):
+    """A real district (区/县) boundary, stored in WGS-84; see fixtures/README.md for the source."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, help_text=_("adcode"))
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+    city = models.CharField(_("city"), max_length=50, db_index=True)
+    city_en = models.CharField(_("English city name"), max_length=80)
+    province = models.CharField(_("province"), max_length=50)
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326)
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("administrative area")
+        verbose_name_plural = _("administrative areas")
+        ordering = ["city", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="adminarea_unique_city_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city}{self.name}"
+
+
+class Amenity(models.Model):
+    """The catalogue of things a station can offer (seeded by migration 0002)."""
+
+    code = models.SlugField(_("code"), max_length=32, primary_key=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+    icon = models.CharField(_("icon"), max_length=40, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("amenity")
+        verbose_name_plural = _("amenities")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Station(models.Model):
+    class Kind(models.TextChoices):
+        UNION_STATION = "union_station", _("union outdoor workers' station")
+        WORKERS_HARBOUR = "workers_harbour", _("workers' harbour")
+        LOVE_STATION = "love_station", _("love station")
+        DRIVERS_HOME = "drivers_home", _("drivers' home")
+        SERVICE_POINT = "service_point", _("service and claim point")
+        UNION_SERVICE_CENTRE = "union_service_centre", _("union service centre")
+        RIGHTS_CENTRE = "rights_centre", _("rights-protection service centre")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        TEMPORARILY_CLOSED = "temporarily_closed", _("temporarily closed")
+        CLOSED = "closed", _("closed")
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
+    address = models.CharField(_("address"), max_length=200)
+    city = models.CharField(_("city"), max_length=50)
+    district = models.CharField(_("district"), max_length=50)
+    subdistrict = models.CharField(_("sub-district"), max_length=50, blank=True)
+    location = models.PointField(_("location"), srid=4326)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    operator = models.CharField(_("operator"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.OPEN
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    last_verified_at = models.DateTimeField(_("last verified at"), null=True, blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        help_text=_("Demo data placed realistically, not a real place."),
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("station")
+        verbose_name_plural = _("stations")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["city", "district"], name="station_city_district")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Range(PointX(F("location")), (-180, 180))
+                & Range(PointY(F("location")), (-90, 90)),
+                name="station_location_in_wgs84_range",
+                violation_error_message=_("Coordinates must be within WGS-84 ranges."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class StationAmenity(models.Model):
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("available")
+        LIMITED = "limited", _("limited")
+        OUT_OF_SERVICE = "out_of_service", _("out of service")
+        UNKNOWN = "unknown", _("unknown")
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="amenities")
+    amenity = models.ForeignKey(Amenity, on_delete=models.PROTECT, related_name="station_amenities")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AVAILABLE
+    )
+    details = models.CharField(_("details"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("station amenity")
+        verbose_name_plural = _("station amenities")
+        ordering = ["station", "amenity__sort_order"]
+        indexes = [models.Index(fields=["amenity", "status"], name="stationamenity_amenity_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "amenity"], name="stationamenity_unique_per_station"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station.code}: {self.amenity_id} ({self.status})"
+
+
+class OpeningPeriod(models.Model):
+    """A weekly opening period in Asia/Shanghai time.
+
+    ``closes <= opens`` means the period runs past midnight into the next day; 00:00–00:00 is
+    open all day. A station open 24/7 has seven such all-day periods.
+    """
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="opening_periods")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), help_text=_("0 = Monday … 6 = Sunday"))
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening period")
+        verbose_name_plural = _("opening periods")
+        ordering = ["station", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="openingperiod_weekday_0_6"),
+            models.UniqueConstraint(
+                fields=["station", "weekday", "opens"], name="openingperiod_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class OpeningException(models.Model):
+    """A dated exception (holiday, temporary closure, shorter hours) that replaces the weekly
+    periods for that date. Several rows on one date give several periods; ``closed`` closes it."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="opening_exceptions"
+    )
+    date = models.DateField(_("date"))
+    closed = models.BooleanField(_("closed all day"), default=False)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("opening exception")
+        verbose_name_plural = _("opening exceptions")
+        ordering = ["station", "date", "opens"]
+        indexes = [models.Index(fields=["station", "date"], name="openingexception_station_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed=True, opens__isnull=True, closes__isnull=True)
+                | Q(closed=False, opens__isnull=False, closes__isnull=False),
+                name="openingexception_closed_or_hours",
+                violation_error_message=_(
+                    "Either closed all day, or both opening and closing time."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'closed' if self.closed else f'{self.opens}–{self.closes}'}"
