@@ -92,12 +92,27 @@ def postgres_bin_dir() -> Path | None:
     return versions[-1].parent if versions else None
 
 
+def run_as(user: list[str], command: list[str], what: str) -> None:
+    if subprocess.run([*user, *command], cwd=PGDATA).returncode != 0:
+        fail(f"{what} failed (see the output above and {PGDATA / 'server.log'})")
+
+
+def let_postgres_reach(directory: Path) -> None:
+    """The server runs as 'postgres': give it passage (o+x, no listing) to the checkout."""
+    for folder in [directory, *directory.parents]:
+        mode = folder.stat().st_mode
+        if not mode & 0o001:
+            say(f"letting user postgres pass through {folder} (chmod o+x)")
+            folder.chmod(mode | 0o001)
+
+
 def start_local_cluster() -> None:
     """Initialise (once) and start a cluster under .pgdata/ listening on 127.0.0.1:5432."""
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
         apt_install(["postgresql"], "a local PostgreSQL server")
         bin_dir = postgres_bin_dir()
+    PGDATA.mkdir(mode=0o700, exist_ok=True)
     as_user: list[str] = []
     if os.geteuid() == 0:  # initdb and postgres refuse to run as root
         try:
@@ -105,17 +120,16 @@ def start_local_cluster() -> None:
         except KeyError:
             fail("running as root but there is no 'postgres' user to own .pgdata/")
         as_user = ["runuser", "-u", "postgres", "--"]
+        let_postgres_reach(ROOT)
+        shutil.chown(PGDATA, "postgres", "postgres")
     if not (PGDATA / "PG_VERSION").exists():
         say(f"initialising a project-local cluster in {PGDATA}")
-        PGDATA.mkdir(mode=0o700, exist_ok=True)
-        if as_user:
-            shutil.chown(PGDATA, "postgres", "postgres")
         initdb = [str(bin_dir / "initdb"), "-D", str(PGDATA), "-U", "postgres", "--auth=trust"]
-        subprocess.run([*as_user, *initdb, "-E", "UTF8", "--locale=C.UTF-8"], check=True)
+        run_as(as_user, [*initdb, "-E", "UTF8", "--locale=C.UTF-8"], "initdb")
     say("starting the project-local cluster on 127.0.0.1:5432")
     options = f"-c listen_addresses=127.0.0.1 -p 5432 -k {PGDATA}"
     pg_ctl = [str(bin_dir / "pg_ctl"), "-D", str(PGDATA), "-l", str(PGDATA / "server.log")]
-    subprocess.run([*as_user, *pg_ctl, "-o", options, "-w", "start"], check=True)
+    run_as(as_user, [*pg_ctl, "-o", options, "-w", "start"], "starting the cluster")
 
 
 def port_open(host: str, port: int) -> bool:
