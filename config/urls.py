@@ -3,9 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import HealthApi
+from stations.apis import AmenityListApi, StationDetailApi, StationListApi, StationNearestApi
 
 api_v1 = [
     path("health/", HealthApi.as_view(), name="health"),
+    path("stations/", StationListApi.as_view(), name="stations"),
+    path("stations/nearest/", StationNearestApi.as_view(), name="stations-nearest"),
+    path("stations/<slug:code>/", StationDetailApi.as_view(), name="station-detail"),
+    path("amenities/", AmenityListApi.as_view(), name="amenities"),
 ]
 
 urlpatterns = [

@@ -94,7 +94,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
 }
+
+# Geocoding for `q=`: a geopy service name (e.g. "nominatim") and its options as JSON; empty means
+# the offline gazetteer built from yizhan's own data (the default, and always in tests).
+YIZHAN_GEOCODER = env("YIZHAN_GEOCODER", default="")
+YIZHAN_GEOCODER_OPTIONS = env.json("YIZHAN_GEOCODER_OPTIONS", default={})
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "yizhan API",

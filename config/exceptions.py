@@ -1,0 +1,32 @@
+"""Every API error has one shape: {"errors": {field: [messages]}} (field "detail" when the error
+is about the request as a whole), in the language the client asked for."""
+
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+def _as_lists(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            ("detail" if field == "non_field_errors" else field): (
+                [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]
+            )
+            for field, messages in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"detail": [str(m) for m in detail]}
+    return {"detail": [str(detail)]}
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, ValidationError) else response.data
+    if not isinstance(exc, ValidationError) and isinstance(detail, dict) and "detail" in detail:
+        detail = {"detail": detail["detail"]}
+    response.data = {"errors": _as_lists(detail)}
+    return response

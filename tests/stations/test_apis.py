@@ -1,0 +1,157 @@
+import datetime as dt
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from stations.coordinates import from_wgs84
+from tests.stations.factories import OpeningPeriodFactory, StationAmenityFactory, StationFactory
+
+pytestmark = pytest.mark.django_db
+NEAREST = "/api/v1/stations/nearest/"
+
+
+@pytest.fixture
+def stations():
+    made = []
+    for i in range(12):
+        station = StationFactory(
+            code=f"S{i:02d}", location=Point(114.0 + 0.001 * (i + 1), 22.5, srid=4326),
+            subdistrict="沙头街道", district="福田区",
+        )  # fmt: skip
+        StationAmenityFactory(station=station, amenity_id="drinking_water")
+        for day in range(7):
+            OpeningPeriodFactory(station=station, weekday=day, opens=dt.time(8), closes=dt.time(20))
+        made.append(station)
+    return made
+
+
+def test_nearest_returns_geojson_sorted_with_every_documented_property(client, stations):
+    response = client.get(NEAREST, {"lat": 22.5, "lon": 114.0, "limit": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert body["query"]["wgs84"] == [114.0, 22.5]
+    assert [f["properties"]["code"] for f in body["features"]] == ["S00", "S01", "S02"]
+    props = body["features"][0]["properties"]
+    for key in ("code", "name", "name_en", "address", "city", "district", "kind", "status",
+                "distance_m", "open_now", "opening_hours", "amenities", "last_verified_at",
+                "navigation"):  # fmt: skip
+        assert key in props
+    assert props["distance_m"] == pytest.approx(102.8, abs=0.2)
+    assert props["opening_hours"]["text"] == {"zh": "每天 08:00–20:00", "en": "Daily 08:00–20:00"}
+    assert props["amenities"][0]["code"] == "drinking_water"
+    assert "uri.amap.com" in props["navigation"]["amap"]
+
+
+def test_open_now_at_a_given_time(client, stations):
+    night = {"lat": 22.5, "lon": 114.0, "open_now": "true", "at": "2026-11-23T23:00:00+08:00"}
+    assert client.get(NEAREST, night).json()["features"] == []
+    day = night | {"at": "2026-11-23T10:00:00"}  # no offset: Asia/Shanghai
+    assert len(client.get(NEAREST, day).json()["features"]) == 10
+
+
+def test_crs_applies_to_input_and_output(client, stations):
+    gcj_lon, gcj_lat = from_wgs84(114.0, 22.5, "gcj02")
+    body = client.get(NEAREST, {"lat": gcj_lat, "lon": gcj_lon, "crs": "gcj02", "limit": 1}).json()
+    assert body["query"]["wgs84"] == pytest.approx([114.0, 22.5], abs=1e-6)
+    expected = from_wgs84(114.001, 22.5, "gcj02")
+    assert body["features"][0]["geometry"]["coordinates"] == pytest.approx(expected, abs=1e-6)
+    assert body["features"][0]["properties"]["distance_m"] == pytest.approx(102.8, abs=0.2)
+
+
+def test_q_is_geocoded_by_the_offline_gazetteer(client, stations):
+    body = client.get(NEAREST, {"q": "福田区沙头街道", "limit": 1}).json()
+    assert body["query"]["place"] == "深圳市福田区沙头街道"
+    assert len(body["features"]) == 1
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"lat": "95", "lon": "114"}, "lat"),
+        ({"lat": "x", "lon": "114"}, "lat"),
+        ({"lat": "22", "lon": "200"}, "lon"),
+        ({"lat": "22"}, "lon"),
+        ({}, "lat"),
+        ({"q": "火星基地"}, "q"),
+        ({"lat": "22", "lon": "114", "amenity": "jacuzzi"}, "amenity"),
+        ({"lat": "22", "lon": "114", "crs": "utm"}, "crs"),
+        ({"lat": "22", "lon": "114", "kind": "castle"}, "kind"),
+        ({"lat": "22", "lon": "114", "radius_m": "0"}, "radius_m"),
+        ({"lat": "22", "lon": "114", "radius_m": "50001"}, "radius_m"),
+        ({"lat": "22", "lon": "114", "limit": "101"}, "limit"),
+        ({"lat": "22", "lon": "114", "at": "yesterday"}, "at"),
+        ({"lat": "22", "lon": "114", "open_now": "perhaps"}, "open_now"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(client, params, field):
+    response = client.get(NEAREST, params, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_unknown_amenity_lists_the_valid_codes(client):
+    response = client.get(NEAREST, {"lat": 22, "lon": 114, "amenity": "wifi,jacuzzi"})
+    message = response.json()["errors"]["amenity"][0]
+    assert "jacuzzi" in message and "ebike_charging" in message
+
+
+def test_errors_come_in_the_language_asked_for(client):
+    zh = client.get(NEAREST, {"lat": 95, "lon": 114}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    en = client.get(NEAREST, {"lat": 95, "lon": 114}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert "90" in zh["errors"]["lat"][0] and "请" in zh["errors"]["lat"][0]
+    assert "less than or equal to 90" in en["errors"]["lat"][0]
+
+
+def test_nearest_runs_a_bounded_number_of_queries(client, stations, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        client.get(NEAREST, {"lat": 22.5, "lon": 114.0, "limit": 10, "amenity": "drinking_water"})
+
+
+def test_detail_and_404(client, stations):
+    body = client.get("/api/v1/stations/S03/").json()
+    assert body["type"] == "Feature" and body["properties"]["code"] == "S03"
+    assert "distance_m" not in body["properties"]
+    response = client.get("/api/v1/stations/NOPE/")
+    assert response.status_code == 404
+    assert "errors" in response.json()
+
+
+def test_viewport_list_is_paginated_and_filtered(client, stations, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        body = client.get(
+            "/api/v1/stations/", {"bbox": "114.0005,22.4,114.0055,22.6", "page_size": 2}
+        ).json()
+    assert body["count"] == 5
+    assert [f["properties"]["code"] for f in body["features"]] == ["S00", "S01"]
+    assert body["next"]
+    bad = client.get("/api/v1/stations/", {"bbox": "114,22,113,23"})
+    assert bad.status_code == 400 and "bbox" in bad.json()["errors"]
+
+
+def test_amenity_catalogue(client):
+    body = client.get("/api/v1/amenities/").json()
+    codes = {a["code"]: a for a in body["results"]}
+    assert codes["ebike_charging"]["name"] == "电动车充电"
+    assert codes["ebike_charging"]["name_en"] == "E-bike charging"
+
+
+def test_openapi_schema_documents_the_parameters(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    parameters = {
+        p["name"] for p in schema["paths"]["/api/v1/stations/nearest/"]["get"]["parameters"]
+    }
+    assert {
+        "lat",
+        "lon",
+        "q",
+        "crs",
+        "amenity",
+        "open_now",
+        "at",
+        "kind",
+        "radius_m",
+        "limit",
+    } <= parameters
+    docs = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/" in docs and "cdn" not in docs.lower()

@@ -1,0 +1,188 @@
+import datetime as dt
+import random
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.db import connection
+from geographiclib.geodesic import Geodesic
+
+from stations.expressions import open_at
+from stations.models import OpeningPeriod, Station
+from stations.opening_hours import LOCAL_TZ
+from stations.selectors import (
+    knn_candidates_query,
+    station_filter,
+    station_list,
+    station_nearest_list,
+)
+from stations.serializers import is_open, schedule_of
+from tests.stations.factories import (
+    OpeningExceptionFactory,
+    OpeningPeriodFactory,
+    StationAmenityFactory,
+    StationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def geodesic_m(a: Point, b: Point) -> float:
+    return Geodesic.WGS84.Inverse(a.y, a.x, b.y, b.x)["s12"]
+
+
+def oracle(point: Point, stations: list[tuple[str, Point]], n: int) -> list[tuple[str, float]]:
+    return sorted(((c, geodesic_m(point, p)) for c, p in stations), key=lambda t: (t[1], t[0]))[:n]
+
+
+def test_planar_and_geodesic_order_differ_and_the_geodesic_one_wins():
+    # At 22.5°N a degree of longitude is ~102.8 km, of latitude ~110.7 km: the station 0.0095°
+    # north is nearer in degrees but farther in metres than the one 0.0100° east.
+    origin = Point(114.0, 22.5, srid=4326)
+    StationFactory(code="NORTH", location=Point(114.0, 22.5095, srid=4326))
+    StationFactory(code="EAST", location=Point(114.0100, 22.5, srid=4326))
+    result = station_nearest_list(point=origin, limit=2)
+    assert [s.code for s in result] == ["EAST", "NORTH"]
+    assert result[0].distance_m == pytest.approx(geodesic_m(origin, result[0].location), abs=0.001)
+
+
+def test_distances_are_geodesic_metres_known_by_construction():
+    origin = Point(114.0, 22.5, srid=4326)
+    line = Geodesic.WGS84.Direct(22.5, 114.0, 45.0, 1234.5)
+    StationFactory(code="X", location=Point(line["lon2"], line["lat2"], srid=4326))
+    [station] = station_nearest_list(point=origin, limit=1)
+    assert station.distance_m == pytest.approx(1234.5, abs=0.001)
+
+
+def test_nearest_matches_a_brute_force_geodesic_oracle_on_random_points():
+    rng = random.Random(42)
+    stations = []
+    for i in range(400):
+        point = Point(rng.uniform(113.8, 114.4), rng.uniform(22.45, 22.8), srid=4326)
+        StationFactory(code=f"R{i:04d}", location=point)
+        stations.append((f"R{i:04d}", point))
+    for _ in range(60):
+        query = Point(rng.uniform(113.7, 114.5), rng.uniform(22.4, 22.9), srid=4326)
+        expected = oracle(query, stations, 10)
+        got = station_nearest_list(point=query, limit=10)
+        assert [s.code for s in got] == [c for c, _ in expected]
+        for station, (_, metres) in zip(got, expected, strict=True):
+            assert station.distance_m == pytest.approx(metres, abs=0.001)
+
+
+def test_ties_are_broken_by_code():
+    origin = Point(114.0, 22.5, srid=4326)
+    StationFactory(code="B", location=Point(114.001, 22.5, srid=4326))
+    StationFactory(code="A", location=Point(113.999, 22.5, srid=4326))
+    assert [s.code for s in station_nearest_list(point=origin, limit=2)] == ["A", "B"]
+
+
+def test_filters_apply_inside_the_query_so_limit_results_still_come_back():
+    origin = Point(114.0, 22.5, srid=4326)
+    for i in range(30):  # the 30 nearest lack the amenity
+        StationFactory(location=Point(114.0 + 0.0005 * (i + 1), 22.5, srid=4326))
+    far = []
+    for i in range(5):
+        station = StationFactory(location=Point(114.1 + 0.001 * i, 22.5, srid=4326))
+        StationAmenityFactory(station=station, amenity_id="ebike_charging")
+        far.append(station.code)
+    result = station_nearest_list(point=origin, limit=5, amenities=["ebike_charging"])
+    assert [s.code for s in result] == far
+
+
+def test_amenities_out_of_service_do_not_match_and_every_amenity_is_required():
+    origin = Point(114.0, 22.5, srid=4326)
+    broken = StationFactory(location=Point(114.001, 22.5, srid=4326))
+    StationAmenityFactory(station=broken, amenity_id="toilet", status="out_of_service")
+    limited = StationFactory(location=Point(114.002, 22.5, srid=4326))
+    StationAmenityFactory(station=limited, amenity_id="toilet", status="limited")
+    both = StationFactory(location=Point(114.003, 22.5, srid=4326))
+    StationAmenityFactory(station=both, amenity_id="toilet")
+    StationAmenityFactory(station=both, amenity_id="wifi")
+    assert [s.code for s in station_nearest_list(point=origin, amenities=["toilet"])] == [
+        limited.code,
+        both.code,
+    ]
+    result = station_nearest_list(point=origin, amenities=["toilet", "wifi"])
+    assert [s.code for s in result] == [both.code]
+
+
+def test_radius_and_kind_filters():
+    origin = Point(114.0, 22.5, srid=4326)
+    near = StationFactory(location=Point(114.0, 22.5045, srid=4326))  # ~498 m north
+    StationFactory(location=Point(114.0, 22.5055, srid=4326))  # ~609 m
+    love = StationFactory(location=Point(114.0, 22.51, srid=4326), kind="love_station")
+    assert [s.code for s in station_nearest_list(point=origin, radius_m=500)] == [near.code]
+    assert station_nearest_list(point=origin, radius_m=400) == []
+    result = station_nearest_list(point=origin, kinds=["love_station"])
+    assert [s.code for s in result] == [love.code]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"kinds": ["love_station"]},
+        {"open_moment": dt.datetime(2026, 11, 23, 9, tzinfo=LOCAL_TZ)},
+    ],
+)
+def test_knn_uses_the_gist_index_without_a_sequential_scan_at_100k_stations(filters):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO stations_station (code, name, name_en, address, city, district,
+                subdistrict, location, kind, operator, phone, status, notes, is_synthetic,
+                source, created_at, updated_at)
+            SELECT 'B' || i, 's', '', 'a', 'c', 'd', '',
+                ST_SetSRID(ST_MakePoint(73 + random() * 62, 18 + random() * 35), 4326),
+                CASE WHEN i % 5 = 0 THEN 'love_station' ELSE 'union_station' END,
+                '', '', 'open', '', true, '', now(), now()
+            FROM generate_series(1, 100000) AS i
+            """
+        )
+        cursor.execute("ANALYZE stations_station")
+    queryset = station_filter(Station.objects.all(), **filters)
+    plan = knn_candidates_query(queryset, Point(114.0, 22.5, srid=4326), 28).explain()
+    assert "Index Scan using" in plan and "location" in plan, plan
+    assert "Seq Scan on stations_station" not in plan, plan
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_open_now_in_sql_agrees_with_the_python_rules(seed):
+    rng = random.Random(seed)
+    monday = dt.date(2026, 11, 23)
+    for _ in range(40):
+        station = StationFactory(status=rng.choice(["open"] * 8 + ["temporarily_closed", "closed"]))
+        for day in rng.sample(range(7), rng.randint(0, 7)):
+            opens = dt.time(rng.choice([0, 6, 8, 10, 18, 22]), rng.choice([0, 30]))
+            closes = dt.time(rng.choice([0, 2, 12, 17, 20, 23]), rng.choice([0, 30]))
+            OpeningPeriodFactory(station=station, weekday=day, opens=opens, closes=closes)
+        if rng.random() < 0.4:
+            day = monday + dt.timedelta(days=rng.randint(0, 6))
+            if rng.random() < 0.5:
+                OpeningExceptionFactory(station=station, date=day, closed=True)
+            else:
+                OpeningExceptionFactory(station=station, date=day, closed=False,
+                                        opens=dt.time(21), closes=dt.time(3))  # fmt: skip
+    stations = list(station_list())
+    for _ in range(60):
+        moment = dt.datetime.combine(
+            monday + dt.timedelta(days=rng.randint(0, 7)),
+            dt.time(rng.randint(0, 23), rng.choice([0, 15, 29, 30, 59])),
+            tzinfo=LOCAL_TZ,
+        )
+        in_sql = set(Station.objects.filter(open_at(moment)).values_list("code", flat=True))
+        in_python = {s.code for s in stations if is_open(s, schedule_of(s), moment)}
+        assert in_sql == in_python, moment
+
+
+def test_open_now_filter_excludes_closed_stations_and_honours_night_periods():
+    origin = Point(114.0, 22.5, srid=4326)
+    night = StationFactory(location=Point(114.001, 22.5, srid=4326))
+    OpeningPeriodFactory(station=night, weekday=6, opens=dt.time(22), closes=dt.time(2))
+    shut = StationFactory(location=Point(114.0005, 22.5, srid=4326), status="temporarily_closed")
+    for day in range(7):
+        OpeningPeriodFactory(station=shut, weekday=day, opens=dt.time(0), closes=dt.time(0))
+    monday_1am = dt.datetime(2026, 11, 23, 1, 0, tzinfo=LOCAL_TZ)
+    result = station_nearest_list(point=origin, open_moment=monday_1am)
+    assert [s.code for s in result] == [night.code]
+    assert OpeningPeriod.objects.count() == 8
