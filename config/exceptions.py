@@ -3,7 +3,6 @@ is about the request as a whole), in the language the client asked for."""
 
 from typing import Any
 
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -25,8 +24,5 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     response = exception_handler(exc, context)
     if response is None:
         return None
-    detail = exc.detail if isinstance(exc, ValidationError) else response.data
-    if not isinstance(exc, ValidationError) and isinstance(detail, dict) and "detail" in detail:
-        detail = {"detail": detail["detail"]}
-    response.data = {"errors": _as_lists(detail)}
+    response.data = {"errors": _as_lists(response.data)}
     return response

@@ -37,11 +37,14 @@ GEOJSON = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON (RFC 7946)")
 
 
 def validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """Validate the query string; list fields get every value of a repeated parameter."""
+    fields = serializer_class().fields
+    params = request.query_params
     query = {
-        key: request.query_params.getlist(key)
-        if key in ("amenity", "kind")
-        else request.query_params.get(key)
-        for key in request.query_params
+        key: params.getlist(key)
+        if isinstance(fields.get(key), serializers.ListField)
+        else params[key]
+        for key in params
     }
     serializer = serializer_class(data=query)
     serializer.is_valid(raise_exception=True)
@@ -72,7 +75,7 @@ class StationNearestApi(APIView):
             lon, lat = place.longitude, place.latitude
             query["q"] = params["q"]
             query["place"] = place.address
-        moment = params["at"]
+        moment, lang = params["at"], language()
         stations = station_nearest_list(
             point=Point(lon, lat, srid=4326),
             limit=params["limit"],
@@ -96,8 +99,7 @@ class StationNearestApi(APIView):
                     "limit": params["limit"],
                 },
                 "features": [
-                    station_feature(s, crs=crs, moment=moment, language=language())
-                    for s in stations
+                    station_feature(s, crs=crs, moment=moment, language=lang) for s in stations
                 ],
             }
         )
@@ -147,10 +149,8 @@ class StationListApi(APIView):
         )
         paginator = StationPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
-        now = timezone.now()
-        features = [
-            station_feature(s, crs=params["crs"], moment=now, language=language()) for s in page
-        ]
+        now, lang = timezone.now(), language()
+        features = [station_feature(s, crs=params["crs"], moment=now, language=lang) for s in page]
         return Response(
             {
                 "type": "FeatureCollection",

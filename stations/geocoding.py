@@ -24,7 +24,6 @@ from stations.models import AdminArea, Station
 
 ADMIN_SUFFIXES = ("新区", "区", "县", "市")
 SUBDISTRICT_SUFFIXES = ("街道", "镇")
-MAX_QUERY_LENGTH = 200
 
 
 def _normalise(text: str) -> str:
@@ -43,9 +42,9 @@ def _location(address: str, point) -> Location:
 
 
 def _district(query: str) -> tuple[tuple[str, str] | None, str]:
-    """The (city, district) named at the start of the query, and what follows it."""
-    known = set(AdminArea.objects.values_list("city", "name"))
-    known |= set(Station.objects.order_by().values_list("city", "district").distinct())
+    """The (city, district) named at the start of the query, and what follows it. Districts come
+    from the boundary table (tens of rows), never from a scan of the stations."""
+    known = AdminArea.objects.values_list("city", "name")
     for city, district in sorted(known, key=lambda pair: -len(pair[1])):
         for name in (f"{city}{district}", district, _stem(district, ADMIN_SUFFIXES)):
             if query.startswith(name):
@@ -54,12 +53,8 @@ def _district(query: str) -> tuple[tuple[str, str] | None, str]:
 
 
 def _district_point(city: str, district: str) -> Location:
-    area = AdminArea.objects.filter(city=city, name=district).annotate(p=PointOnSurface("boundary"))
-    if area:
-        return _location(f"{city}{district}", area[0].p)
-    stations = Station.objects.filter(city=city, district=district)
-    centre = stations.aggregate(c=Centroid(Collect("location")))["c"]
-    return _location(f"{city}{district}", centre)
+    area = AdminArea.objects.annotate(p=PointOnSurface("boundary")).get(city=city, name=district)
+    return _location(f"{city}{district}", area.p)
 
 
 def _subdistrict_point(area: tuple[str, str] | None, rest: str) -> Location | None:
@@ -84,7 +79,7 @@ def gazetteer_geocode(query: str) -> Location | None:
     if not text:
         return None
     area, rest = _district(text)
-    subdistrict = _subdistrict_point(area, rest if area else text)
+    subdistrict = _subdistrict_point(area, rest)
     if subdistrict is not None:
         return subdistrict
     if area is not None and not rest:

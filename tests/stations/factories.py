@@ -1,9 +1,9 @@
 import datetime as dt
 
 import factory
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
-from stations.models import OpeningException, OpeningPeriod, Station, StationAmenity
+from stations.models import AdminArea, OpeningException, OpeningPeriod, Station, StationAmenity
 
 
 class StationFactory(factory.django.DjangoModelFactory):
@@ -47,3 +47,19 @@ class OpeningExceptionFactory(factory.django.DjangoModelFactory):
     station = factory.SubFactory(StationFactory)
     date = dt.date(2026, 12, 25)
     closed = True
+
+
+class AdminAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminArea
+
+    code = factory.Sequence(lambda n: f"T{n:05d}")
+    name = "福田区"
+    name_en = "Futian District"
+    city = "深圳市"
+    city_en = "Shenzhen"
+    province = "广东省"
+    boundary = factory.LazyFunction(
+        lambda: MultiPolygon(Polygon.from_bbox((113.99, 22.49, 114.02, 22.51)), srid=4326)
+    )
+    source = "test square"

@@ -1,10 +1,16 @@
 import datetime as dt
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.gis.geos import Point
 
 from stations.coordinates import from_wgs84
-from tests.stations.factories import OpeningPeriodFactory, StationAmenityFactory, StationFactory
+from tests.stations.factories import (
+    AdminAreaFactory,
+    OpeningPeriodFactory,
+    StationAmenityFactory,
+    StationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 NEAREST = "/api/v1/stations/nearest/"
@@ -12,6 +18,7 @@ NEAREST = "/api/v1/stations/nearest/"
 
 @pytest.fixture
 def stations():
+    AdminAreaFactory(name="福田区")
     made = []
     for i in range(12):
         station = StationFactory(
@@ -63,6 +70,40 @@ def test_q_is_geocoded_by_the_offline_gazetteer(client, stations):
     body = client.get(NEAREST, {"q": "福田区沙头街道", "limit": 1}).json()
     assert body["query"]["place"] == "深圳市福田区沙头街道"
     assert len(body["features"]) == 1
+
+
+@pytest.mark.parametrize(
+    "q, place, nearest",
+    [
+        ("福田区", "深圳市福田区", None),  # a point inside the district polygon
+        ("深圳市福田区", "深圳市福田区", None),
+        ("福田", "深圳市福田区", None),
+        ("海滨驿站", "海滨驿站（深圳市福田区海滨路8号）", "HB"),  # a station name
+        ("海滨路8号", "海滨驿站（深圳市福田区海滨路8号）", "HB"),  # part of an address
+    ],
+)
+def test_gazetteer_answers_districts_station_names_and_addresses(
+    client, stations, q, place, nearest
+):
+    StationFactory(code="HB", name="海滨驿站", address="深圳市福田区海滨路8号",
+                   location=Point(114.015, 22.495, srid=4326))  # fmt: skip
+    body = client.get(NEAREST, {"q": q, "limit": 1}).json()
+    assert body["query"]["place"] == place
+    lon, lat = body["query"]["wgs84"]
+    assert 113.99 <= lon <= 114.02 and 22.49 <= lat <= 22.51
+    if nearest:
+        assert body["features"][0]["properties"]["code"] == nearest
+
+
+def test_navigation_links_carry_the_coordinates_each_app_expects(client, stations):
+    props = client.get("/api/v1/stations/S00/").json()["properties"]
+    amap = parse_qs(urlsplit(props["navigation"]["amap"]).query)
+    baidu = parse_qs(urlsplit(props["navigation"]["baidu"]).query)
+    gcj_lon, gcj_lat = from_wgs84(114.001, 22.5, "gcj02")
+    bd_lon, bd_lat = from_wgs84(114.001, 22.5, "bd09")
+    assert amap["position"] == [f"{gcj_lon:.6f},{gcj_lat:.6f}"] and amap["coordinate"] == ["gaode"]
+    assert baidu["location"] == [f"{bd_lat:.6f},{bd_lon:.6f}"]
+    assert baidu["coord_type"] == ["bd09ll"]
 
 
 @pytest.mark.parametrize(
