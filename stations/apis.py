@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,13 +22,16 @@ from rest_framework.views import APIView
 from stations.coordinates import to_wgs84
 from stations.geocoding import geocode
 from stations.models import Amenity
-from stations.selectors import station_get, station_list, station_nearest_list
+from stations.opening_hours import LOCAL_TZ
+from stations.selectors import StationRef, station_get, station_list, station_nearest_list
 from stations.serializers import (
     DetailInput,
     NearestInput,
     StationListInput,
+    encode_station,
+    features_json,
+    json_response,
     point_output,
-    station_feature,
 )
 
 ERROR_400 = OpenApiResponse(
@@ -36,19 +41,27 @@ ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No station with th
 GEOJSON = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON (RFC 7946)")
 
 
+@functools.cache
+def _input_serializer(
+    serializer_class: type[serializers.Serializer], language: str
+) -> serializers.Serializer:
+    """One instance per input class and language, reused: instantiating a serializer deep-copies
+    its fields, which cost more than the nearest query, and ``run_validation`` keeps no state on
+    the instance. Per language because validators format their messages once (``lazy_format``)."""
+    return serializer_class()
+
+
 def validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     """Validate the query string; list fields get every value of a repeated parameter."""
-    fields = serializer_class().fields
+    serializer = _input_serializer(serializer_class, language())
     params = request.query_params
     query = {
         key: params.getlist(key)
-        if isinstance(fields.get(key), serializers.ListField)
+        if isinstance(serializer.fields.get(key), serializers.ListField)
         else params[key]
         for key in params
     }
-    serializer = serializer_class(data=query)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    return serializer.run_validation(query)
 
 
 def language() -> str:
@@ -62,7 +75,7 @@ class StationNearestApi(APIView):
         parameters=[NearestInput],
         responses={200: GEOJSON, 400: ERROR_400},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         params = validated(NearestInput, request)
         crs = params["crs"]
         query: dict[str, Any] = {}
@@ -76,7 +89,7 @@ class StationNearestApi(APIView):
             query["q"] = params["q"]
             query["place"] = place.address
         moment, lang = params["at"], language()
-        stations = station_nearest_list(
+        found = station_nearest_list(
             point=Point(lon, lat, srid=4326),
             limit=params["limit"],
             radius_m=params.get("radius_m"),
@@ -85,12 +98,12 @@ class StationNearestApi(APIView):
             open_moment=moment if params["open_now"] else None,
         )
         query |= {"wgs84": [round(lon, 7), round(lat, 7)], crs: point_output(lon, lat, crs)}
-        return Response(
+        return json_response(
             {
                 "type": "FeatureCollection",
                 "query": query,
                 "crs": crs,
-                "at": moment.isoformat(),
+                "at": moment.astimezone(LOCAL_TZ).isoformat(),
                 "filters": {
                     "amenity": params["amenity"],
                     "kind": params["kind"],
@@ -98,10 +111,8 @@ class StationNearestApi(APIView):
                     "radius_m": params.get("radius_m"),
                     "limit": params["limit"],
                 },
-                "features": [
-                    station_feature(s, crs=crs, moment=moment, language=lang) for s in stations
-                ],
-            }
+            },
+            features=features_json(found, crs=crs, moment=moment, language=lang),
         )
 
 
@@ -111,14 +122,15 @@ class StationDetailApi(APIView):
         parameters=[DetailInput],
         responses={200: GEOJSON, 400: ERROR_400, 404: ERROR_404},
     )
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: Request, code: str) -> HttpResponse:
         params = validated(DetailInput, request)
-        station = station_get(code=code)
+        moment = params.get("at") or timezone.now()
+        station = station_get(code=code, moment=moment)
         if station is None:
             raise NotFound(_("No station with code “%s”.") % code)
-        moment = params.get("at") or timezone.now()
-        feature = station_feature(station, crs=params["crs"], moment=moment, language=language())
-        return Response(feature)
+        encoded = encode_station(station, english=language().startswith("en"))
+        feature = encoded.feature(crs=params["crs"], moment=moment, distance_m=None)
+        return HttpResponse(feature, content_type="application/json")
 
 
 class StationPagination(PageNumberPagination):
@@ -138,7 +150,7 @@ class StationListApi(APIView):
         ],
         responses={200: GEOJSON, 400: ERROR_400, 404: ERROR_404},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         params = validated(StationListInput, request)
         queryset = station_list(
             bbox=params.get("bbox"),
@@ -148,18 +160,22 @@ class StationListApi(APIView):
             amenities=params["amenity"],
         )
         paginator = StationPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        now, lang = timezone.now(), language()
-        features = [station_feature(s, crs=params["crs"], moment=now, language=lang) for s in page]
-        return Response(
+        rows = paginator.paginate_queryset(queryset.values_list("id", "code", "version"), request)
+        features = features_json(
+            [StationRef(*row) for row in rows],
+            crs=params["crs"],
+            moment=timezone.now(),
+            language=language(),
+        )
+        return json_response(
             {
                 "type": "FeatureCollection",
                 "count": paginator.page.paginator.count,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
                 "crs": params["crs"],
-                "features": features,
-            }
+            },
+            features=features,
         )
 
 
@@ -168,7 +184,7 @@ class AmenityListApi(APIView):
         operation_id="amenities_list",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The catalogue")},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         amenities = [
             {"code": a.code, "name": a.name, "name_en": a.name_en, "icon": a.icon}
             for a in Amenity.objects.all()

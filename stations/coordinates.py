@@ -59,6 +59,14 @@ def from_wgs84(lon: float, lat: float, crs: Crs | str) -> tuple[float, float]:
     return _convert(_FROM_WGS[crs], lon, lat)
 
 
+def in_every_crs(lon: float, lat: float) -> dict[Crs, tuple[float, float]]:
+    """A WGS-84 point expressed in each system (one mainland test for all three)."""
+    if not in_mainland_china(lon, lat):
+        return dict.fromkeys(Crs, (lon, lat))
+    gcj = _convert(prcoords.wgs_gcj, lon, lat)
+    return {Crs.WGS84: (lon, lat), Crs.GCJ02: gcj, Crs.BD09: _convert(prcoords.gcj_bd, *gcj)}
+
+
 def to_wgs84(lon: float, lat: float, crs: Crs | str) -> tuple[float, float]:
     """A point given in ``crs`` (lon, lat) converted to WGS-84."""
     crs = Crs(crs)

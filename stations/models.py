@@ -101,6 +101,13 @@ class Station(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveBigIntegerField(
+        _("version"),
+        db_default=1,
+        editable=False,
+        help_text=_("Raised by the database on every change to the station, its amenities or "
+                    "hours (migration 0003's triggers)."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("station")
@@ -127,8 +134,14 @@ class StationAmenity(models.Model):
         OUT_OF_SERVICE = "out_of_service", _("out of service")
         UNKNOWN = "unknown", _("unknown")
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="amenities")
-    amenity = models.ForeignKey(Amenity, on_delete=models.PROTECT, related_name="station_amenities")
+    # No single-column FK indexes: the unique (station, amenity) and the (amenity, status)
+    # indexes lead with these columns (here and below; fewer indexes to write at scale).
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="amenities", db_index=False
+    )
+    amenity = models.ForeignKey(
+        Amenity, on_delete=models.PROTECT, related_name="station_amenities", db_index=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AVAILABLE
     )
@@ -160,7 +173,9 @@ class OpeningPeriod(models.Model):
     open all day. A station open 24/7 has seven such all-day periods.
     """
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="opening_periods")
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="opening_periods", db_index=False
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), help_text=_("0 = Monday … 6 = Sunday"))
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
@@ -185,7 +200,7 @@ class OpeningException(models.Model):
     periods for that date. Several rows on one date give several periods; ``closed`` closes it."""
 
     station = models.ForeignKey(
-        Station, on_delete=models.CASCADE, related_name="opening_exceptions"
+        Station, on_delete=models.CASCADE, related_name="opening_exceptions", db_index=False
     )
     date = models.DateField(_("date"))
     closed = models.BooleanField(_("closed all day"), default=False)

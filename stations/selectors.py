@@ -1,4 +1,8 @@
-"""Reads that answer the worker's questions. Each is a bounded number of indexed queries."""
+"""Reads that answer the worker's questions. Each is a bounded number of indexed queries.
+
+What the API shows about a station is read in one SQL statement (:data:`STATION_VIEW_SQL`, with
+its amenities and hours aggregated as JSON) into :class:`StationView` values: building ORM
+objects and prefetching three relations cost ten times the query itself."""
 
 from __future__ import annotations
 
@@ -6,15 +10,15 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.geos import Point, Polygon
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
-from stations.expressions import GeodesicDistance, open_at
-from stations.models import OpeningException, Station, StationAmenity
-
-USABLE_AMENITY = (StationAmenity.Status.AVAILABLE, StationAmenity.Status.LIMITED)
+from stations.conditions import filter_queryset, station_conditions, where_clause, within_degrees
+from stations.models import Amenity, Station
+from stations.opening_hours import LOCAL_TZ, Period, Schedule
 
 # WGS-84: semi-major axis, first eccentricity squared, and the shortest metres per degree of
 # latitude (the meridian at the equator).
@@ -34,72 +38,148 @@ def metres_per_degree_floor(lat: float, reach_m: float) -> float:
     return min(MIN_METRES_PER_DEGREE_LATITUDE, longitude)
 
 
-def station_detail_queryset() -> QuerySet[Station]:
-    """Stations with everything the API shows about them, in a fixed number of queries."""
-    return Station.objects.prefetch_related(
-        Prefetch(
-            "amenities",
-            queryset=StationAmenity.objects.select_related("amenity").order_by(
-                "amenity__sort_order"
-            ),
-        ),
-        "opening_periods",
-        Prefetch("opening_exceptions", queryset=OpeningException.objects.order_by("date", "opens")),
-    )
+_amenity_codes: list[str] = []
 
 
-def station_filter(
-    queryset: QuerySet[Station],
-    *,
-    amenities: Sequence[str] = (),
-    kinds: Sequence[str] = (),
-    open_moment: dt.datetime | None = None,
-    city: str | None = None,
-    district: str | None = None,
-) -> QuerySet[Station]:
-    for code in amenities:
-        usable = StationAmenity.objects.filter(
-            station=OuterRef("pk"), amenity_id=code, status__in=USABLE_AMENITY
-        )
-        queryset = queryset.filter(Exists(usable))
-    if kinds:
-        queryset = queryset.filter(kind__in=kinds)
-    if open_moment is not None:
-        queryset = queryset.filter(open_at(open_moment))
-    if city:
-        queryset = queryset.filter(city=city)
-    if district:
-        queryset = queryset.filter(district=district)
-    return queryset
+def amenity_codes(*, including: Sequence[str] = ()) -> list[str]:
+    """The amenity catalogue's codes, in catalogue order. Kept per process and read again only
+    when a code asked about is missing, so a code added since is never refused; a code removed
+    since simply matches no station."""
+    global _amenity_codes
+    if not _amenity_codes or not set(including) <= set(_amenity_codes):
+        _amenity_codes = list(Amenity.objects.values_list("code", flat=True))
+    return _amenity_codes
 
 
-@dataclass(frozen=True)
-class Candidate:
-    pk: int
+@dataclass(frozen=True, slots=True)
+class StationView:
+    """A station as the API shows it; ``distance_m`` is set by the nearest query."""
+
+    id: int
+    version: int
     code: str
-    planar_deg: float
-    distance_m: float
+    name: str
+    name_en: str
+    address: str
+    city: str
+    district: str
+    kind: str
+    status: str
+    phone: str
+    lon: float
+    lat: float
+    last_verified_at: dt.datetime | None
+    is_synthetic: bool
+    amenities: list[list[Any]]
+    """[code, name, name_en, status, details], in catalogue order."""
+    weekly: list[list[Any]]
+    """[weekday, "HH:MM:SS" opens, "HH:MM:SS" closes], by weekday and opening time."""
+    exceptions: list[list[Any]]
+    """[ISO date, closed, opens or null, closes or null, note], by date."""
+    distance_m: float | None = None
+
+    @property
+    def is_open_status(self) -> bool:
+        return self.status == Station.Status.OPEN
+
+    def schedule(self) -> Schedule:
+        weekly: dict[int, list[Period]] = {}
+        for weekday, opens, closes in self.weekly:
+            weekly.setdefault(weekday, []).append(_period(opens, closes))
+        exceptions: dict[dt.date, list[Period]] = {}
+        for date, closed, opens, closes, _note in self.exceptions:
+            periods = exceptions.setdefault(dt.date.fromisoformat(date), [])
+            if not closed:
+                periods.append(_period(opens, closes))
+        return Schedule(weekly=weekly, exceptions=exceptions)
 
 
-def knn_candidates_query(queryset: QuerySet[Station], point: Point, k: int) -> QuerySet:
-    """The k nearest by the GiST index (``<->``, planar degrees), with the exact geodesic
-    distance computed only for those k rows."""
-    return (
-        queryset.annotate(
-            planar=GeometryDistance("location", point),
-            distance_m=GeodesicDistance("location", point),
-        )
-        .order_by("planar")
-        .values_list("pk", "code", "planar", "distance_m")[:k]
-    )
+def _period(opens: str, closes: str) -> Period:
+    return Period(dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))
 
 
-def _complete_up_to(candidates: list[Candidate], k: int, lat: float, target_m: float) -> bool:
-    """True if no station outside the candidates can be nearer than target_m."""
+STATION_VIEW_COLUMNS = """
+    s.id, s.version, s.code, s.name, s.name_en, s.address, s.city, s.district, s.kind, s.status,
+    s.phone,
+    ST_X(s.location), ST_Y(s.location), s.last_verified_at, s.is_synthetic,
+    (SELECT coalesce(json_agg(json_build_array(a.code, a.name, a.name_en, sa.status, sa.details)
+                              ORDER BY a.sort_order, a.code), '[]')
+       FROM stations_stationamenity sa JOIN stations_amenity a ON a.code = sa.amenity_id
+      WHERE sa.station_id = s.id),
+    (SELECT coalesce(json_agg(json_build_array(p.weekday, p.opens, p.closes)
+                              ORDER BY p.weekday, p.opens), '[]')
+       FROM stations_openingperiod p WHERE p.station_id = s.id),
+    (SELECT coalesce(json_agg(json_build_array(e.date, e.closed, e.opens, e.closes, e.note)
+                              ORDER BY e.date, e.opens), '[]')
+       FROM stations_openingexception e WHERE e.station_id = s.id AND e.date >= %s)
+"""
+VIEW_WIDTH = len(StationView.__slots__) - 1  # every column but distance_m
+
+
+def exceptions_since(moment: dt.datetime | None) -> dt.date:
+    """Exceptions shown: from the day before ``moment`` (whose night hours may still run)."""
+    local = (moment or dt.datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
+    return local.date() - dt.timedelta(days=1)
+
+
+def station_views(ids: Sequence[int], *, moment: dt.datetime | None = None) -> list[StationView]:
+    """The stations with these ids, in the order given."""
+    sql = f"SELECT {STATION_VIEW_COLUMNS} FROM stations_station s WHERE s.id = ANY(%s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [exceptions_since(moment), list(ids)])
+        found = {row[0]: StationView(*row) for row in cursor.fetchall()}
+    return [found[i] for i in ids if i in found]
+
+
+def station_get(*, code: str, moment: dt.datetime | None = None) -> StationView | None:
+    sql = f"SELECT {STATION_VIEW_COLUMNS} FROM stations_station s WHERE s.code = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [exceptions_since(moment), code])
+        row = cursor.fetchone()
+    return StationView(*row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class StationRef:
+    """A station found by a query: enough to fetch or reuse its output (id and version)."""
+
+    id: int
+    code: str
+    version: int
+    distance_m: float | None = None
+
+
+def point_sql(point: Point) -> str:
+    """EWKT of a WGS-84 point, full precision, for a ``%s::geometry`` parameter."""
+    return f"SRID=4326;POINT({point.x!r} {point.y!r})"
+
+
+# The k nearest by the GiST index (``<->``: planar degrees), with the exact geodesic distance
+# computed only for those k rows. Placeholders, in order: the point twice, the conditions', the
+# point, k. Ranking the k rows exactly is left to Python: a sort of a few dozen tuples costs
+# less than asking PostgreSQL to do it in the same statement.
+NEAREST_SQL = """
+SELECT id, code, version, location <-> %s::geometry AS planar,
+       ST_Distance(location::geography, %s::geography) AS distance_m
+  FROM stations_station
+ WHERE {where}
+ ORDER BY location <-> %s::geometry
+ LIMIT %s
+"""
+
+
+def _complete_up_to(candidates: list[tuple], k: int, lat: float, target_m: float) -> bool:
+    """True if no station outside the k candidates can be nearer than target_m."""
     if len(candidates) < k:
         return True  # every station passing the filters is a candidate
     reach = target_m + 1.0
-    return candidates[-1].planar_deg >= reach / metres_per_degree_floor(lat, reach)
+    return candidates[-1][3] >= reach / metres_per_degree_floor(lat, reach)
+
+
+def _candidates(where: tuple[str, list], point: str, k: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(NEAREST_SQL.format(where=where[0]), [point, point, *where[1], point, k])
+        return cursor.fetchall()
 
 
 def station_nearest_list(
@@ -110,42 +190,30 @@ def station_nearest_list(
     amenities: Sequence[str] = (),
     kinds: Sequence[str] = (),
     open_moment: dt.datetime | None = None,
-) -> list[Station]:
+) -> list[StationRef]:
     """The ``limit`` stations nearest to ``point`` by geodesic distance (ties by code), each with
     ``distance_m``; exactly the brute-force answer, found through the GiST index.
 
     The index orders by planar degrees, which differ from metres by latitude and direction, so
     it supplies k candidates, ranked exactly; k grows until the k-th candidate is provably
     farther than the answer (see :func:`metres_per_degree_floor`)."""
-    queryset = station_filter(
-        Station.objects.all(), amenities=amenities, kinds=kinds, open_moment=open_moment
-    )
+    conditions = station_conditions(amenities=amenities, kinds=kinds, open_moment=open_moment)
     if radius_m is not None:
         reach = radius_m + 1.0
         degrees = reach / metres_per_degree_floor(point.y, reach)
-        queryset = queryset.filter(location__dwithin=(point, degrees))
+        conditions.append(within_degrees(point_sql(point), degrees))
+    where, ewkt = where_clause(conditions), point_sql(point)
     k = 2 * limit + 8
     while True:
-        candidates = [Candidate(*row) for row in knn_candidates_query(queryset, point, k)]
-        ranked = sorted(candidates, key=lambda c: (c.distance_m, c.code))
+        candidates = _candidates(where, ewkt, k)
+        ranked = sorted(candidates, key=lambda row: (row[4], row[1]))
         if radius_m is not None:
-            ranked = [c for c in ranked if c.distance_m <= radius_m]
-        answer = ranked[:limit]
+            ranked = [row for row in ranked if row[4] <= radius_m]
+        answer = [StationRef(pk, code, version, m) for pk, code, version, _, m in ranked[:limit]]
         target = answer[-1].distance_m if len(answer) == limit else (radius_m or math.inf)
         if _complete_up_to(candidates, k, point.y, target):
-            break
+            return answer
         k *= 4
-    stations = station_detail_queryset().in_bulk([c.pk for c in answer])
-    result = []
-    for candidate in answer:
-        station = stations[candidate.pk]
-        station.distance_m = candidate.distance_m
-        result.append(station)
-    return result
-
-
-def station_get(*, code: str) -> Station | None:
-    return station_detail_queryset().filter(code=code).first()
 
 
 def station_list(
@@ -156,10 +224,15 @@ def station_list(
     kinds: Sequence[str] = (),
     amenities: Sequence[str] = (),
 ) -> QuerySet[Station]:
-    """Stations in a viewport (bbox in WGS-84: min lon, min lat, max lon, max lat), by code."""
-    queryset = station_filter(
-        station_detail_queryset(), amenities=amenities, kinds=kinds, city=city, district=district
+    """Stations in a viewport (bbox in WGS-84: min lon, min lat, max lon, max lat), by code;
+    page through it and read each page with :func:`station_views`."""
+    queryset = filter_queryset(
+        Station.objects.all(), station_conditions(amenities=amenities, kinds=kinds)
     )
+    if city:
+        queryset = queryset.filter(city=city)
+    if district:
+        queryset = queryset.filter(district=district)
     if bbox is not None:
         viewport = Polygon.from_bbox(bbox)
         viewport.srid = 4326

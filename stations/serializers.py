@@ -1,21 +1,36 @@
 """Input validation for the station API, and the GeoJSON it returns.
 
-Output is built as plain dicts from prefetched stations: GeoJSON by hand is several times
-cheaper than a serializer per feature, and the shape is fixed by the API contract."""
+Output is built as plain dicts from :class:`~stations.selectors.StationView` values: GeoJSON by
+hand is several times cheaper than a serializer per feature, and the shape is fixed by the API
+contract."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from stations.coordinates import Crs, from_wgs84
-from stations.models import Amenity, Station
-from stations.opening_hours import LOCAL_TZ, Period, Schedule
+from stations.coordinates import Crs, from_wgs84, in_every_crs
+from stations.models import Station
+from stations.opening_hours import LOCAL_TZ, Schedule
+from stations.selectors import (
+    StationRef,
+    StationView,
+    amenity_codes,
+    exceptions_since,
+    station_views,
+)
 
 MAX_LIMIT = 100
 MAX_RADIUS_M = 50_000
@@ -34,7 +49,7 @@ class AmenityCodesField(CommaSeparatedListField):
 
     def to_internal_value(self, data):
         codes = super().to_internal_value(data)
-        valid = list(Amenity.objects.values_list("code", flat=True))
+        valid = amenity_codes(including=codes)
         unknown = [c for c in codes if c not in valid]
         if unknown:
             raise serializers.ValidationError(
@@ -121,48 +136,31 @@ class DetailInput(serializers.Serializer):
     at = LocalDateTimeField(required=False)
 
 
-def schedule_of(station: Station) -> Schedule:
-    weekly: dict[int, list[Period]] = {}
-    for p in station.opening_periods.all():
-        weekly.setdefault(p.weekday, []).append(Period(p.opens, p.closes))
-    exceptions: dict[dt.date, list[Period]] = {}
-    for e in station.opening_exceptions.all():
-        periods = exceptions.setdefault(e.date, [])
-        if not e.closed:
-            periods.append(Period(e.opens, e.closes))
-    return Schedule(weekly=weekly, exceptions=exceptions)
-
-
-def is_open(station: Station, schedule: Schedule, moment: dt.datetime) -> bool:
-    return station.status == Station.Status.OPEN and schedule.is_open_at(moment)
-
-
-def opening_hours_output(station: Station, schedule: Schedule) -> dict[str, Any]:
+def opening_hours_output(station: StationView, schedule: Schedule) -> dict[str, Any]:
     return {
         "weekly": [
-            {"weekday": p.weekday, "opens": f"{p.opens:%H:%M}", "closes": f"{p.closes:%H:%M}"}
-            for p in station.opening_periods.all()
+            {"weekday": weekday, "opens": opens[:5], "closes": closes[:5]}
+            for weekday, opens, closes in station.weekly
         ],
         "exceptions": [
             {
-                "date": e.date.isoformat(),
-                "closed": e.closed,
-                "opens": e.opens and f"{e.opens:%H:%M}",
-                "closes": e.closes and f"{e.closes:%H:%M}",
-                "note": e.note,
+                "date": date,
+                "closed": closed,
+                "opens": opens and opens[:5],
+                "closes": closes and closes[:5],
+                "note": note,
             }
-            for e in station.opening_exceptions.all()
+            for date, closed, opens, closes, note in station.exceptions
         ],
         "always_open": schedule.is_always_open,
         "text": {"zh": schedule.describe("zh-hans"), "en": schedule.describe("en")},
     }
 
 
-def navigation_links(station: Station) -> dict[str, str]:
+def navigation_links(station: StationView, where: dict[Crs, tuple[float, float]]) -> dict[str, str]:
     """Amap wants GCJ-02, Baidu BD-09; both open the app (or the web page) at the station."""
-    lon, lat = station.location.x, station.location.y
-    gcj_lon, gcj_lat = from_wgs84(lon, lat, Crs.GCJ02)
-    bd_lon, bd_lat = from_wgs84(lon, lat, Crs.BD09)
+    gcj_lon, gcj_lat = where[Crs.GCJ02]
+    bd_lon, bd_lat = where[Crs.BD09]
     amap = {
         "position": f"{gcj_lon:.6f},{gcj_lat:.6f}",
         "name": station.name,
@@ -184,17 +182,44 @@ def navigation_links(station: Station) -> dict[str, str]:
     }
 
 
+def rounded(point: tuple[float, float]) -> list[float]:
+    return [round(point[0], 7), round(point[1], 7)]
+
+
 def point_output(lon: float, lat: float, crs: str) -> list[float]:
-    x, y = from_wgs84(lon, lat, crs)
-    return [round(x, 7), round(y, 7)]
+    return rounded(from_wgs84(lon, lat, crs))
 
 
-def station_feature(
-    station: Station, *, crs: str, moment: dt.datetime, language: str
-) -> dict[str, Any]:
-    schedule = schedule_of(station)
-    english = language.startswith("en")
-    properties: dict[str, Any] = {
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedStation:
+    """A station's GeoJSON Feature as JSON text, but for what each request decides (distance,
+    open now, which crs): ``head`` and ``tail`` are the properties before and after those."""
+
+    code: str
+    schedule: Schedule
+    open_status: bool
+    geometries: dict[str, str]
+    head: str
+    tail: str
+
+    def feature(self, *, crs: str, moment: dt.datetime, distance_m: float | None) -> str:
+        middle = "" if distance_m is None else f'"distance_m":{to_json(round(distance_m, 1))},'
+        open_now = "true" if self.open_status and self.schedule.is_open_at(moment) else "false"
+        return (
+            f'{{"type":"Feature","id":{to_json(self.code)},"geometry":{self.geometries[crs]},'
+            f'"properties":{{{self.head},{middle}"open_now":{open_now},{self.tail}}}}}'
+        )
+
+
+def encode_station(station: StationView, *, english: bool) -> EncodedStation:
+    schedule = station.schedule()
+    where = in_every_crs(station.lon, station.lat)
+    name_index = 2 if english else 1
+    head = {
         "code": station.code,
         "name": station.name,
         "name_en": station.name_en,
@@ -204,32 +229,85 @@ def station_feature(
         "kind": station.kind,
         "status": station.status,
     }
-    distance = getattr(station, "distance_m", None)
-    if distance is not None:
-        properties["distance_m"] = round(distance, 1)
-    properties |= {
-        "open_now": is_open(station, schedule, moment),
+    tail = {
         "opening_hours": opening_hours_output(station, schedule),
         "amenities": [
-            {
-                "code": a.amenity_id,
-                "name": a.amenity.name_en if english else a.amenity.name,
-                "status": a.status,
-                "details": a.details,
-            }
-            for a in station.amenities.all()
+            {"code": a[0], "name": a[name_index], "status": a[3], "details": a[4]}
+            for a in station.amenities
         ],
         "phone": station.phone,
         "last_verified_at": station.last_verified_at and station.last_verified_at.isoformat(),
         "is_synthetic": station.is_synthetic,
-        "navigation": navigation_links(station),
+        "navigation": navigation_links(station, where),
     }
-    return {
-        "type": "Feature",
-        "id": station.code,
-        "geometry": {
-            "type": "Point",
-            "coordinates": point_output(station.location.x, station.location.y, crs),
+    return EncodedStation(
+        code=station.code,
+        schedule=schedule,
+        open_status=station.is_open_status,
+        geometries={
+            crs.value: to_json({"type": "Point", "coordinates": rounded(point)})
+            for crs, point in where.items()
         },
-        "properties": properties,
-    }
+        head=to_json(head)[1:-1],
+        tail=to_json(tail)[1:-1],
+    )
+
+
+class EncodedStationCache:
+    """Encoded stations by (id, version, first exception date shown, english), least recently
+    used dropped first. The version comes from the query that found the station, and the
+    database raises it on every change, so an entry is never stale; only encoding is saved."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[tuple, EncodedStation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> EncodedStation | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: EncodedStation) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            if len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+encoded_stations = EncodedStationCache(settings.YIZHAN_ENCODED_STATION_CACHE_SIZE)
+
+
+def features_json(
+    refs: Sequence[StationRef], *, crs: str, moment: dt.datetime, language: str
+) -> list[str]:
+    """The stations found, as GeoJSON Feature texts in the order given; one query for those
+    not encoded yet, none when all are."""
+    english = language.startswith("en")
+    since = exceptions_since(moment)
+    found = {ref.id: encoded_stations.get((ref.id, ref.version, since, english)) for ref in refs}
+    missing = [station_id for station_id, entry in found.items() if entry is None]
+    if missing:
+        for view in station_views(missing, moment=moment):
+            found[view.id] = encode_station(view, english=english)
+            encoded_stations.put((view.id, view.version, since, english), found[view.id])
+    return [
+        found[ref.id].feature(crs=crs, moment=moment, distance_m=ref.distance_m)
+        for ref in refs
+        if found[ref.id] is not None
+    ]
+
+
+def json_response(document: dict[str, Any], **features: list[str]) -> HttpResponse:
+    """``document`` as JSON, with each keyword's already-encoded features spliced in as an array
+    (encoding them again would cost more than the rest of the request)."""
+    text = to_json(document)
+    for key, items in features.items():
+        text = f'{text[:-1]},"{key}":[{",".join(items)}]}}'
+    return HttpResponse(text, content_type="application/json")

@@ -103,6 +103,9 @@ REST_FRAMEWORK = {
 YIZHAN_GEOCODER = env("YIZHAN_GEOCODER", default="")
 YIZHAN_GEOCODER_OPTIONS = env.json("YIZHAN_GEOCODER_OPTIONS", default={})
 
+# Stations kept encoded as GeoJSON per worker process (≈3 KB each), keyed by their version.
+YIZHAN_ENCODED_STATION_CACHE_SIZE = env.int("YIZHAN_ENCODED_STATION_CACHE_SIZE", default=20_000)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "yizhan API",
     "DESCRIPTION": "Worker service stations, health check-ups and benefit schemes.",

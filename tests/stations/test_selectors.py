@@ -1,21 +1,16 @@
 import datetime as dt
 import random
+import re
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 from geographiclib.geodesic import Geodesic
 
-from stations.expressions import open_at
+from stations.conditions import filter_queryset, open_at, station_conditions, where_clause
 from stations.models import OpeningPeriod, Station
 from stations.opening_hours import LOCAL_TZ
-from stations.selectors import (
-    knn_candidates_query,
-    station_filter,
-    station_list,
-    station_nearest_list,
-)
-from stations.serializers import is_open, schedule_of
+from stations.selectors import NEAREST_SQL, point_sql, station_nearest_list, station_views
 from tests.stations.factories import (
     OpeningExceptionFactory,
     OpeningPeriodFactory,
@@ -42,7 +37,8 @@ def test_planar_and_geodesic_order_differ_and_the_geodesic_one_wins():
     StationFactory(code="EAST", location=Point(114.0100, 22.5, srid=4326))
     result = station_nearest_list(point=origin, limit=2)
     assert [s.code for s in result] == ["EAST", "NORTH"]
-    assert result[0].distance_m == pytest.approx(geodesic_m(origin, result[0].location), abs=0.001)
+    east = Point(114.0100, 22.5, srid=4326)
+    assert result[0].distance_m == pytest.approx(geodesic_m(origin, east), abs=0.001)
 
 
 def test_distances_are_geodesic_metres_known_by_construction():
@@ -117,15 +113,10 @@ def test_radius_and_kind_filters():
     assert [s.code for s in result] == [love.code]
 
 
-@pytest.mark.parametrize(
-    "filters",
-    [
-        {},
-        {"kinds": ["love_station"]},
-        {"open_moment": dt.datetime(2026, 11, 23, 9, tzinfo=LOCAL_TZ)},
-    ],
-)
-def test_knn_uses_the_gist_index_without_a_sequential_scan_at_100k_stations(filters):
+@pytest.fixture
+def stations_100k():
+    """100,000 stations over China; every 5th a love station; every 4th with e-bike charging;
+    a handful (every 10,000th) with a rare amenity (AED)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -136,14 +127,48 @@ def test_knn_uses_the_gist_index_without_a_sequential_scan_at_100k_stations(filt
                 ST_SetSRID(ST_MakePoint(73 + random() * 62, 18 + random() * 35), 4326),
                 CASE WHEN i % 5 = 0 THEN 'love_station' ELSE 'union_station' END,
                 '', '', 'open', '', true, '', now(), now()
-            FROM generate_series(1, 100000) AS i
+            FROM generate_series(1, 100000) AS i;
+            INSERT INTO stations_stationamenity (station_id, amenity_id, status, details,
+                updated_at)
+            SELECT id, CASE WHEN id % 10000 = 0 THEN 'aed' ELSE 'ebike_charging' END,
+                'available', '', now()
+            FROM stations_station WHERE id % 4 = 0 OR id % 10000 = 0;
+            ANALYZE stations_station;
+            ANALYZE stations_stationamenity;
             """
         )
-        cursor.execute("ANALYZE stations_station")
-    queryset = station_filter(Station.objects.all(), **filters)
-    plan = knn_candidates_query(queryset, Point(114.0, 22.5, srid=4326), 28).explain()
-    assert "Index Scan using" in plan and "location" in plan, plan
-    assert "Seq Scan on stations_station" not in plan, plan
+
+
+def nearest_plan(**filters) -> str:
+    where, point = where_clause(station_conditions(**filters)), point_sql(Point(114.0, 22.5))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN " + NEAREST_SQL.format(where=where[0]),
+            [point, point, *where[1], point, 28],
+        )
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"kinds": ["love_station"]},
+        {"amenities": ["ebike_charging"]},
+        {"open_moment": dt.datetime(2026, 11, 23, 9, tzinfo=LOCAL_TZ)},
+    ],
+)
+def test_knn_uses_the_gist_index_without_a_sequential_scan_at_100k_stations(stations_100k, filters):
+    plan = nearest_plan(**filters)
+    assert "Index Scan using stations_station_location" in plan, plan
+    assert not re.search(r"Seq Scan on stations_station(amenity)?\b", plan), plan
+
+
+def test_a_rare_amenity_is_found_through_the_amenity_index_at_100k_stations(stations_100k):
+    plan = nearest_plan(amenities=["aed"])
+    assert re.search(r"Index Scan using \S+ on stations_stationamenity", plan), plan
+    assert "(amenity_id)::text = 'aed'" in plan, plan
+    assert not re.search(r"Seq Scan on stations_station(amenity)?\b", plan), plan
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -163,16 +188,18 @@ def test_open_now_in_sql_agrees_with_the_python_rules(seed):
             else:
                 OpeningExceptionFactory(station=station, date=day, closed=False,
                                         opens=dt.time(21), closes=dt.time(3))  # fmt: skip
-    stations = list(station_list())
+    stations = station_views(list(Station.objects.values_list("id", flat=True)))
     for _ in range(60):
         moment = dt.datetime.combine(
             monday + dt.timedelta(days=rng.randint(0, 7)),
             dt.time(rng.randint(0, 23), rng.choice([0, 15, 29, 30, 59])),
             tzinfo=LOCAL_TZ,
         )
-        in_sql = set(Station.objects.filter(open_at(moment)).values_list("code", flat=True))
-        in_python = {s.code for s in stations if is_open(s, schedule_of(s), moment)}
-        assert in_sql == in_python, moment
+        in_sql = filter_queryset(Station.objects.all(), [open_at(moment)])
+        in_python = {
+            s.code for s in stations if s.is_open_status and s.schedule().is_open_at(moment)
+        }
+        assert set(in_sql.values_list("code", flat=True)) == in_python, moment
 
 
 def test_open_now_filter_excludes_closed_stations_and_honours_night_periods():

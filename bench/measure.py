@@ -1,0 +1,130 @@
+"""Database-side figures for one benchmark database (run by bench/run.py with DATABASE_URL set):
+the raw KNN floor and yizhan's exact query, both as prepared statements over the same random
+points, the whole ``station_nearest_list`` call, and agreement with a brute-force oracle.
+
+Prints one JSON object on stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+django.setup()
+
+from django.contrib.gis.geos import Point  # noqa: E402
+from django.db import connection  # noqa: E402
+from geographiclib.geodesic import Geodesic  # noqa: E402
+
+from stations.selectors import NEAREST_SQL, point_sql, station_nearest_list  # noqa: E402
+
+FLOOR_SQL = (
+    "SELECT id FROM stations_station"
+    " ORDER BY location <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) LIMIT 10"
+)
+# The oracle: every station's geodesic distance (PostGIS geography, spheroid), no index.
+ORACLE_SQL = """
+SELECT code, ST_Distance(location::geography, %s::geography) AS d
+FROM stations_station ORDER BY d, code LIMIT 10
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summary(seconds: list[float]) -> dict[str, float]:
+    millis = [s * 1000 for s in seconds]
+    return {
+        "p50_ms": round(statistics.median(millis), 4),
+        "p99_ms": round(percentile(millis, 0.99), 4),
+    }
+
+
+def timed(run, points) -> list[float]:
+    for point in points[:50]:  # warm the cache and the plan
+        run(point)
+    times = []
+    for point in points:
+        started = time.perf_counter()
+        run(point)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def prepared_exact_sql() -> str:
+    """yizhan's nearest statement, no filters, numbered placeholders for PREPARE."""
+    sql = NEAREST_SQL.format(where="TRUE")
+    count = iter(range(1, 100))
+    return re.sub(r"%s", lambda _: f"${next(count)}", sql)
+
+
+def database_figures(points: list[tuple[float, float]]) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(f"PREPARE floor (float8, float8) AS {FLOOR_SQL}")
+        cursor.execute(f"PREPARE exact (text, text, text, int) AS {prepared_exact_sql()}")
+
+        def floor(p):
+            cursor.execute("EXECUTE floor (%s, %s)", p)
+            cursor.fetchall()
+
+        def exact(p):
+            ewkt = point_sql(Point(*p))
+            cursor.execute("EXECUTE exact (%s, %s, %s, 28)", [ewkt] * 3)
+            cursor.fetchall()
+
+        floor_times, exact_times = timed(floor, points), timed(exact, points)
+    call_times = timed(lambda p: station_nearest_list(point=Point(*p), limit=10), points)
+    figures = {
+        "raw_floor": summary(floor_times),
+        "exact_sql": summary(exact_times),
+        "exact_call": summary(call_times),
+    }
+    figures["exact_sql_vs_floor"] = round(
+        figures["exact_sql"]["p50_ms"] / figures["raw_floor"]["p50_ms"], 2
+    )
+    return figures
+
+
+def oracle_agreement(points: list[tuple[float, float]]) -> dict:
+    """Same codes in the same order, and distances within 1 mm of GeographicLib's."""
+    agree = 0
+    worst_mm = 0.0
+    with connection.cursor() as cursor:
+        for lon, lat in points:
+            cursor.execute(ORACLE_SQL, [point_sql(Point(lon, lat))])
+            expected = cursor.fetchall()
+            got = station_nearest_list(point=Point(lon, lat), limit=10)
+            codes_match = [r.code for r in got] == [code for code, _ in expected]
+            cursor.execute(
+                "SELECT code, ST_X(location), ST_Y(location) FROM stations_station"
+                " WHERE code = ANY(%s)",
+                [[r.code for r in got]],
+            )
+            where = {code: (x, y) for code, x, y in cursor.fetchall()}
+            for ref in got:
+                x, y = where[ref.code]
+                metres = Geodesic.WGS84.Inverse(lat, lon, y, x)["s12"]
+                worst_mm = max(worst_mm, abs(metres - ref.distance_m) * 1000)
+            agree += codes_match and worst_mm <= 1.0
+    return {"points": len(points), "agree": agree, "worst_distance_error_mm": round(worst_mm, 3)}
+
+
+def main() -> None:
+    task = json.loads(sys.stdin.read())
+    points = [tuple(p) for p in task["points"]]
+    result = {"database": database_figures(points)}
+    if task.get("oracle_points"):
+        result["oracle"] = oracle_agreement([tuple(p) for p in task["oracle_points"]])
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,314 @@
+"""``make bench``: yizhan's nearest-station query and endpoint against the raw SQL floor and the
+textbook stack, at 1,200 / 100,000 / 1,000,000 / 5,000,000 synthetic stations, in one run.
+
+For each size: a database ``<name>_bench_<size>`` (generated once by bench/generate.py, reused
+while the generator version matches), database-side figures (bench/measure.py), and HTTP
+figures from ``wrk`` against gunicorn (2 sync workers, production settings) for the textbook
+endpoint and yizhan's, plain / with an amenity / open now, at 2 and 4 connections. Query points
+are random, half in Shenzhen and half elsewhere in China. Writes bench/results/latest.json and
+latest.md and prints the table. ``BENCH_SIZES=1200,100000`` runs fewer sizes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+from bootstrap import (  # noqa: E402
+    DEFAULT_URL,
+    apt_install,
+    connection_params,
+    ensure_database,
+    try_connect,
+)
+
+from bench.generate import CITIES, GENERATOR_VERSION, generate  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+SIZES = [1_200, 100_000, 1_000_000, 5_000_000]
+POINTS = 1_000
+ORACLE_SIZE = 100_000  # brute force scans every station for each point: 1,000 × 100,000
+DURATION_S = 5
+WARMUP_S = 2
+CONNECTIONS = (2, 4)
+VARIANTS = {"plain": {}, "amenity": {"amenity": "ebike_charging"}, "open_now": {"open_now": "true"}}
+ENDPOINTS = {"textbook": "/bench/textbook/nearest/", "yizhan": "/api/v1/stations/nearest/"}
+WRK_SCRIPT = """
+local paths = {}
+local counter = 0
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  counter = math.random(#paths)
+end
+function request()
+  counter = counter % #paths + 1
+  return wrk.format("GET", paths[counter])
+end
+"""
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def query_points(count: int, seed: int) -> list[tuple[float, float]]:
+    """Half in Shenzhen, half near another city or anywhere in eastern/central China."""
+    rng = random.Random(seed)
+    points = []
+    for i in range(count):
+        if i % 2 == 0:
+            points.append((rng.uniform(113.76, 114.62), rng.uniform(22.45, 22.86)))
+        elif rng.random() < 0.6:
+            _, lon, lat, _, sigma = rng.choice(CITIES[1:])
+            points.append((rng.gauss(lon, 2 * sigma), rng.gauss(lat, 2 * sigma)))
+        else:
+            points.append((rng.uniform(98, 122), rng.uniform(22, 42)))
+    return [(round(lon, 6), round(lat, 6)) for lon, lat in points]
+
+
+def bench_url(size: int) -> str:
+    """The project's database URL with the database renamed ``<name>_bench_<size>``."""
+    base = urlparse(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    return base._replace(path=f"{base.path}_bench_{size}").geturl()
+
+
+def dsn(url: str) -> str:
+    params = connection_params(url)
+    return " ".join(f"{key}={value}" for key, value in params.items() if value)
+
+
+def generated_size(url: str) -> int | None:
+    connection = try_connect(url, connection_params(url)["dbname"])
+    if connection is None:
+        return None
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_meta') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT stations FROM bench_meta WHERE generator = %s", [GENERATOR_VERSION])
+        row = cursor.fetchone()
+    connection.close()
+    return row[0] if row else None
+
+
+def prepare_database(size: int) -> str:
+    url = bench_url(size)
+    if generated_size(url) == size:
+        say(f"{size:,} stations: reusing {connection_params(url)['dbname']}")
+        return url
+    say(f"{size:,} stations: generating {connection_params(url)['dbname']}")
+    server = try_connect(url, "postgres")
+    with server.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{connection_params(url)["dbname"]}"')
+    ensure_database(server, url)
+    server.close()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    generate(dsn(url), size, say=say)
+    connection = psycopg2.connect(dsn(url))
+    with connection, connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_meta (generator int, stations int)")
+        cursor.execute("INSERT INTO bench_meta VALUES (%s, %s)", [GENERATOR_VERSION, size])
+    connection.close()
+    return url
+
+
+def database_figures(url: str, points, oracle_points) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    task = json.dumps({"points": points, "oracle_points": oracle_points})
+    done = subprocess.run(
+        [PYTHON, "bench/measure.py"], input=task, capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench/measure.py failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": "benchmark-only",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+    }
+    command = [PYTHON, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind",
+               f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+    log = (RESULTS / "gunicorn.log").open("a")
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("gunicorn did not start")
+
+
+def to_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(port: int, paths_file: Path, script: Path, connections: int, seconds: int) -> dict:
+    command = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "-s", str(script), f"http://127.0.0.1:{port}", "--", str(paths_file)]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors or "Latency Distribution" not in output:
+        raise SystemExit(f"wrk failed or saw error responses:\n{output}")
+    return {
+        "rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), 1),
+        "p50_ms": round(to_ms(re.search(r"^\s*50%\s+(\S+)", output, re.M).group(1)), 3),
+        "p99_ms": round(to_ms(re.search(r"^\s*99%\s+(\S+)", output, re.M).group(1)), 3),
+    }
+
+
+def http_figures(url: str, points, workdir: Path) -> dict:
+    port = free_port()
+    server = start_gunicorn(url, port)
+    script = workdir / "paths.lua"
+    script.write_text(WRK_SCRIPT)
+    figures: dict = {}
+    try:
+        for endpoint, path in ENDPOINTS.items():
+            for variant, extra in VARIANTS.items():
+                paths_file = workdir / f"{endpoint}-{variant}.txt"
+                paths_file.write_text(
+                    "".join(
+                        f"{path}?{urlencode({'lat': lat, 'lon': lon, 'limit': 10, **extra})}\n"
+                        for lon, lat in points
+                    )
+                )
+                wrk(port, paths_file, script, 2, WARMUP_S)
+                for connections in CONNECTIONS:
+                    figures.setdefault(endpoint, {}).setdefault(variant, {})[connections] = wrk(
+                        port, paths_file, script, connections, DURATION_S
+                    )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+    return figures
+
+
+def target_lines(results: dict) -> list[str]:
+    sizes = results["sizes"]
+    lines = []
+
+    def check(label: str, ok: bool, figures: str) -> None:
+        lines.append(f"- [{'x' if ok else ' '}] {label}: {figures}")
+
+    for size in ("1000000", "5000000"):
+        if size in sizes:
+            ratio = sizes[size]["database"]["exact_sql_vs_floor"]
+            check(f"exact query ≤ 2× raw floor at {int(size):,}", ratio <= 2, f"{ratio}×")
+    if "1200" in sizes and "5000000" in sizes:
+        small = sizes["1200"]["database"]["exact_sql"]["p50_ms"]
+        large = sizes["5000000"]["database"]["exact_sql"]["p50_ms"]
+        ratio = round(large / small, 2)
+        check(
+            "latency at 5M ≤ 1.5× latency at 1,200",
+            ratio <= 1.5,
+            f"{large} / {small} ms = {ratio}×",
+        )
+    if "1000000" in sizes:
+        http = sizes["1000000"]["http"]
+        ours, textbook = http["yizhan"]["plain"], http["textbook"]["plain"]
+        check("endpoint ≥ 1,500 req/s at 1M, 2 connections", ours[2]["rps"] >= 1500,
+              f"{ours[2]['rps']} req/s")  # fmt: skip
+        check("endpoint p99 ≤ 10 ms at 1M, 4 connections", ours[4]["p99_ms"] <= 10,
+              f"{ours[4]['p99_ms']} ms")  # fmt: skip
+        ratio = round(ours[2]["rps"] / textbook[2]["rps"], 2)
+        check("endpoint ≥ 2.5× textbook at 1M, 2 connections", ratio >= 2.5, f"{ratio}×")
+    oracle = results.get("oracle")
+    if oracle:
+        check(
+            f"oracle agreement on {oracle['points']:,} points at {oracle['stations']:,} stations",
+            oracle["agree"] == oracle["points"],
+            f"{oracle['agree']}/{oracle['points']}, worst distance error "
+            f"{oracle['worst_distance_error_mm']} mm",
+        )
+    return lines
+
+
+def ms(figure: dict, key: str = "p50_ms") -> str:
+    return f"{figure[key]} ms"
+
+
+def table(results: dict) -> str:
+    lines = [
+        "| stations | raw floor p50 | exact SQL p50 | ratio | nearest call p50 | endpoint "
+        "| variant | 2 conn req/s | p50 | p99 | 4 conn req/s | p50 | p99 |",
+        "|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, figures in results["sizes"].items():
+        db = figures["database"]
+        lead = [f"{int(size):,}", ms(db["raw_floor"]), ms(db["exact_sql"]),
+                f"{db['exact_sql_vs_floor']}×", ms(db["exact_call"])]  # fmt: skip
+        for endpoint, variants in figures["http"].items():
+            for variant, by_connections in variants.items():
+                two, four = by_connections[2], by_connections[4]
+                cells = [*lead, endpoint, variant,
+                         str(two["rps"]), ms(two), ms(two, "p99_ms"),
+                         str(four["rps"]), ms(four), ms(four, "p99_ms")]  # fmt: skip
+                lines.append("| " + " | ".join(cells) + " |")
+                lead = [""] * len(lead)
+    return "\n".join([*lines, "", "Targets:", *target_lines(results)])
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        apt_install(["wrk"], "the HTTP load generator of the benchmark")
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", ",".join(map(str, SIZES))).split(",")]
+    points = query_points(POINTS, seed=1)
+    oracle_points = query_points(POINTS, seed=2)
+    started = time.perf_counter()
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "gunicorn.log").unlink(missing_ok=True)
+    results: dict = {"points": POINTS, "cpu_count": os.cpu_count(), "sizes": {}}
+    with tempfile.TemporaryDirectory() as workdir:
+        for size in sizes:
+            url = prepare_database(size)
+            oracle = oracle_points if size == ORACLE_SIZE else None
+            say(f"{size:,} stations: database figures" + (" and oracle" if oracle else ""))
+            measured = database_figures(url, points, oracle)
+            if "oracle" in measured:
+                results["oracle"] = {"stations": size, **measured.pop("oracle")}
+            say(f"{size:,} stations: HTTP figures")
+            measured["http"] = http_figures(url, points, Path(workdir))
+            results["sizes"][str(size)] = measured
+    results["minutes"] = round((time.perf_counter() - started) / 60, 1)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    report = table(results) + f"\n\nRun time: {results['minutes']} min.\n"
+    (RESULTS / "latest.md").write_text(report)
+    say(report)
+
+
+if __name__ == "__main__":
+    main()

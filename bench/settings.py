@@ -1,0 +1,5 @@
+"""Production settings, plus the textbook endpoint, for the benchmark's gunicorn."""
+
+from config.settings.production import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
