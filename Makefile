@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test setup lint format demo-data messages clean-db
+.PHONY: run test setup lint format demo-data messages bench
 
 run: setup
 	$(PY) manage.py load_demo_data
@@ -42,6 +42,10 @@ format: $(INSTALLED)
 demo-data: $(INSTALLED)
 	$(VENV)/bin/pip install -q -e '.[datagen]'
 	$(PY) fixtures/generate.py
+
+# Nearest-station query and endpoint at 1,200 to 5,000,000 stations: bench/results/latest.md.
+bench: setup
+	$(PY) bench/run.py
 
 # Update the translation catalogues after changing user-facing strings.
 messages: $(INSTALLED)

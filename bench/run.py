@@ -46,7 +46,7 @@ SIZES = [1_200, 100_000, 1_000_000, 5_000_000]
 POINTS = 1_000
 ORACLE_SIZE = 100_000  # brute force scans every station for each point: 1,000 × 100,000
 DURATION_S = 5
-WARMUP_S = 2
+WARMUP_S = 3  # at 4 connections: each worker serves each point a few times
 CONNECTIONS = (2, 4)
 VARIANTS = {"plain": {}, "amenity": {"amenity": "ebike_charging"}, "open_now": {"open_now": "true"}}
 ENDPOINTS = {"textbook": "/bench/textbook/nearest/", "yizhan": "/api/v1/stations/nearest/"}
@@ -206,7 +206,7 @@ def http_figures(url: str, points, workdir: Path) -> dict:
                         for lon, lat in points
                     )
                 )
-                wrk(port, paths_file, script, 2, WARMUP_S)
+                wrk(port, paths_file, script, 4, WARMUP_S)
                 for connections in CONNECTIONS:
                     figures.setdefault(endpoint, {}).setdefault(variant, {})[connections] = wrk(
                         port, paths_file, script, connections, DURATION_S

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.contrib.gis.geos import Point
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -90,7 +89,8 @@ class StationNearestApi(APIView):
             query["place"] = place.address
         moment, lang = params["at"], language()
         found = station_nearest_list(
-            point=Point(lon, lat, srid=4326),
+            lon=lon,
+            lat=lat,
             limit=params["limit"],
             radius_m=params.get("radius_m"),
             amenities=params["amenity"],

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -149,9 +149,9 @@ class StationRef:
     distance_m: float | None = None
 
 
-def point_sql(point: Point) -> str:
+def point_sql(lon: float, lat: float) -> str:
     """EWKT of a WGS-84 point, full precision, for a ``%s::geometry`` parameter."""
-    return f"SRID=4326;POINT({point.x!r} {point.y!r})"
+    return f"SRID=4326;POINT({lon!r} {lat!r})"
 
 
 # The k nearest by the GiST index (``<->``: planar degrees), with the exact geodesic distance
@@ -176,6 +176,15 @@ def _complete_up_to(candidates: list[tuple], k: int, lat: float, target_m: float
     return candidates[-1][3] >= reach / metres_per_degree_floor(lat, reach)
 
 
+def first_round_candidates(limit: int, lat: float) -> int:
+    """How many index candidates to fetch first: the ``limit`` nearest by metres lie within a
+    planar radius stretched by up to (metres per degree of latitude / of longitude) from the
+    ``limit`` nearest by degrees, so, for evenly spread stations, about limit × stretch²
+    candidates are needed; a margin makes a second round rare (and it is always exact)."""
+    stretch = MIN_METRES_PER_DEGREE_LATITUDE / metres_per_degree_floor(lat, 0.0)
+    return math.ceil(limit * stretch**2 * 1.25) + 4
+
+
 def _candidates(where: tuple[str, list], point: str, k: int) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(NEAREST_SQL.format(where=where[0]), [point, point, *where[1], point, k])
@@ -184,14 +193,15 @@ def _candidates(where: tuple[str, list], point: str, k: int) -> list[tuple]:
 
 def station_nearest_list(
     *,
-    point: Point,
+    lon: float,
+    lat: float,
     limit: int = 10,
     radius_m: float | None = None,
     amenities: Sequence[str] = (),
     kinds: Sequence[str] = (),
     open_moment: dt.datetime | None = None,
 ) -> list[StationRef]:
-    """The ``limit`` stations nearest to ``point`` by geodesic distance (ties by code), each with
+    """The ``limit`` stations nearest to (lon, lat) by geodesic distance (ties by code), each with
     ``distance_m``; exactly the brute-force answer, found through the GiST index.
 
     The index orders by planar degrees, which differ from metres by latitude and direction, so
@@ -200,10 +210,10 @@ def station_nearest_list(
     conditions = station_conditions(amenities=amenities, kinds=kinds, open_moment=open_moment)
     if radius_m is not None:
         reach = radius_m + 1.0
-        degrees = reach / metres_per_degree_floor(point.y, reach)
-        conditions.append(within_degrees(point_sql(point), degrees))
-    where, ewkt = where_clause(conditions), point_sql(point)
-    k = 2 * limit + 8
+        degrees = reach / metres_per_degree_floor(lat, reach)
+        conditions.append(within_degrees(point_sql(lon, lat), degrees))
+    where, ewkt = where_clause(conditions), point_sql(lon, lat)
+    k = first_round_candidates(limit, lat)
     while True:
         candidates = _candidates(where, ewkt, k)
         ranked = sorted(candidates, key=lambda row: (row[4], row[1]))
@@ -211,7 +221,7 @@ def station_nearest_list(
             ranked = [row for row in ranked if row[4] <= radius_m]
         answer = [StationRef(pk, code, version, m) for pk, code, version, _, m in ranked[:limit]]
         target = answer[-1].distance_m if len(answer) == limit else (radius_m or math.inf)
-        if _complete_up_to(candidates, k, point.y, target):
+        if _complete_up_to(candidates, k, lat, target):
             return answer
         k *= 4
 

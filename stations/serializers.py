@@ -199,20 +199,17 @@ class EncodedStation:
     """A station's GeoJSON Feature as JSON text, but for what each request decides (distance,
     open now, which crs): ``head`` and ``tail`` are the properties before and after those."""
 
-    code: str
     schedule: Schedule
     open_status: bool
-    geometries: dict[str, str]
-    head: str
+    heads: dict[str, str]
+    """Per crs: the Feature up to and including the fixed leading properties."""
     tail: str
 
     def feature(self, *, crs: str, moment: dt.datetime, distance_m: float | None) -> str:
-        middle = "" if distance_m is None else f'"distance_m":{to_json(round(distance_m, 1))},'
+        # repr of a float is its JSON text
+        middle = "" if distance_m is None else f'"distance_m":{round(distance_m, 1)!r},'
         open_now = "true" if self.open_status and self.schedule.is_open_at(moment) else "false"
-        return (
-            f'{{"type":"Feature","id":{to_json(self.code)},"geometry":{self.geometries[crs]},'
-            f'"properties":{{{self.head},{middle}"open_now":{open_now},{self.tail}}}}}'
-        )
+        return f'{self.heads[crs]}{middle}"open_now":{open_now},{self.tail}}}}}'
 
 
 def encode_station(station: StationView, *, english: bool) -> EncodedStation:
@@ -240,16 +237,20 @@ def encode_station(station: StationView, *, english: bool) -> EncodedStation:
         "is_synthetic": station.is_synthetic,
         "navigation": navigation_links(station, where),
     }
+    heads = {
+        crs.value: to_json(
+            {
+                "type": "Feature",
+                "id": station.code,
+                "geometry": {"type": "Point", "coordinates": rounded(point)},
+                "properties": head,
+            }
+        )[:-2]  # open the properties again: the per-request ones follow
+        + ","
+        for crs, point in where.items()
+    }
     return EncodedStation(
-        code=station.code,
-        schedule=schedule,
-        open_status=station.is_open_status,
-        geometries={
-            crs.value: to_json({"type": "Point", "coordinates": rounded(point)})
-            for crs, point in where.items()
-        },
-        head=to_json(head)[1:-1],
-        tail=to_json(tail)[1:-1],
+        schedule=schedule, open_status=station.is_open_status, heads=heads, tail=to_json(tail)[1:-1]
     )
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from stations.coordinates import from_wgs84
+from stations.models import Amenity, StationAmenity
 from tests.stations.factories import (
     AdminAreaFactory,
     OpeningPeriodFactory,
@@ -196,3 +197,19 @@ def test_openapi_schema_documents_the_parameters(client):
     } <= parameters
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in docs and "cdn" not in docs.lower()
+
+
+def test_a_change_shows_at_once_although_stations_are_kept_encoded(client, stations):
+    params = {"lat": 22.5, "lon": 114.0, "limit": 1}
+    first = client.get(NEAREST, params).json()["features"][0]["properties"]
+    assert first["amenities"][0]["details"] == ""
+    StationAmenity.objects.filter(station=stations[0]).update(details="免费矿泉水")
+    again = client.get(NEAREST, params).json()["features"][0]["properties"]
+    assert again["amenities"][0]["details"] == "免费矿泉水"
+
+
+def test_an_amenity_added_to_the_catalogue_is_accepted_at_once(client, stations):
+    assert client.get(NEAREST, {"lat": 22.5, "lon": 114.0, "amenity": "wifi"}).status_code == 200
+    Amenity.objects.create(code="shower", name="淋浴", name_en="Shower", sort_order=99)
+    response = client.get(NEAREST, {"lat": 22.5, "lon": 114.0, "amenity": "shower"})
+    assert response.status_code == 200 and response.json()["features"] == []

@@ -1,7 +1,10 @@
+import datetime as dt
+
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 
+from stations.models import Amenity, OpeningPeriod, Station, StationAmenity
 from tests.stations.factories import (
     OpeningExceptionFactory,
     OpeningPeriodFactory,
@@ -84,3 +87,41 @@ def test_the_amenity_catalogue_is_seeded_in_both_languages():
     assert required <= codes
     assert not Amenity.objects.filter(name="").exists()
     assert not Amenity.objects.filter(name_en="").exists()
+
+
+def version_of(station) -> int:
+    return Station.objects.values_list("version", flat=True).get(pk=station.pk)
+
+
+def test_every_change_to_a_station_or_its_amenities_and_hours_raises_its_version():
+    station = StationFactory()
+    other = StationFactory()
+    seen = [version_of(station)]
+
+    def changed() -> bool:
+        seen.append(version_of(station))
+        return seen[-1] > seen[-2]
+
+    Station.objects.filter(pk=station.pk).update(phone="0755-1234")
+    assert changed()
+    amenity = StationAmenityFactory(station=station, amenity_id="toilet")
+    assert changed()
+    StationAmenity.objects.filter(pk=amenity.pk).update(status="out_of_service")
+    assert changed()
+    period = OpeningPeriodFactory(station=station, weekday=0)
+    assert changed()
+    OpeningPeriod.objects.filter(pk=period.pk).delete()
+    assert changed()
+    OpeningExceptionFactory(station=station, date=dt.date(2026, 12, 25), closed=True)
+    assert changed()
+    Amenity.objects.filter(code="toilet").update(name_en="Toilets")
+    assert changed()
+    assert version_of(other) == 1  # untouched
+
+
+def test_moving_an_amenity_row_to_another_station_raises_both_versions():
+    first, second = StationFactory(), StationFactory()
+    amenity = StationAmenityFactory(station=first, amenity_id="wifi")
+    before = version_of(first), version_of(second)
+    StationAmenity.objects.filter(pk=amenity.pk).update(station=second)
+    assert version_of(first) > before[0] and version_of(second) > before[1]

@@ -10,7 +10,13 @@ from geographiclib.geodesic import Geodesic
 from stations.conditions import filter_queryset, open_at, station_conditions, where_clause
 from stations.models import OpeningPeriod, Station
 from stations.opening_hours import LOCAL_TZ
-from stations.selectors import NEAREST_SQL, point_sql, station_nearest_list, station_views
+from stations.selectors import (
+    NEAREST_SQL,
+    first_round_candidates,
+    point_sql,
+    station_nearest_list,
+    station_views,
+)
 from tests.stations.factories import (
     OpeningExceptionFactory,
     OpeningPeriodFactory,
@@ -35,17 +41,29 @@ def test_planar_and_geodesic_order_differ_and_the_geodesic_one_wins():
     origin = Point(114.0, 22.5, srid=4326)
     StationFactory(code="NORTH", location=Point(114.0, 22.5095, srid=4326))
     StationFactory(code="EAST", location=Point(114.0100, 22.5, srid=4326))
-    result = station_nearest_list(point=origin, limit=2)
+    result = station_nearest_list(lon=origin.x, lat=origin.y, limit=2)
     assert [s.code for s in result] == ["EAST", "NORTH"]
     east = Point(114.0100, 22.5, srid=4326)
     assert result[0].distance_m == pytest.approx(geodesic_m(origin, east), abs=0.001)
+
+
+def test_more_candidates_are_fetched_until_the_answer_is_provably_complete():
+    # 30 stations ~1,052 m north come before the one ~1,028 m east in planar order, so the first
+    # round of index candidates (a handful for limit=1) holds only northern ones.
+    origin = Point(114.0, 22.5, srid=4326)
+    for i in range(30):
+        StationFactory(code=f"N{i:02d}", location=Point(114.0, 22.5095, srid=4326))
+    StationFactory(code="EAST", location=Point(114.0100, 22.5, srid=4326))
+    assert first_round_candidates(1, 22.5) < 30
+    [nearest] = station_nearest_list(lon=origin.x, lat=origin.y, limit=1)
+    assert nearest.code == "EAST"
 
 
 def test_distances_are_geodesic_metres_known_by_construction():
     origin = Point(114.0, 22.5, srid=4326)
     line = Geodesic.WGS84.Direct(22.5, 114.0, 45.0, 1234.5)
     StationFactory(code="X", location=Point(line["lon2"], line["lat2"], srid=4326))
-    [station] = station_nearest_list(point=origin, limit=1)
+    [station] = station_nearest_list(lon=origin.x, lat=origin.y, limit=1)
     assert station.distance_m == pytest.approx(1234.5, abs=0.001)
 
 
@@ -59,7 +77,7 @@ def test_nearest_matches_a_brute_force_geodesic_oracle_on_random_points():
     for _ in range(60):
         query = Point(rng.uniform(113.7, 114.5), rng.uniform(22.4, 22.9), srid=4326)
         expected = oracle(query, stations, 10)
-        got = station_nearest_list(point=query, limit=10)
+        got = station_nearest_list(lon=query.x, lat=query.y, limit=10)
         assert [s.code for s in got] == [c for c, _ in expected]
         for station, (_, metres) in zip(got, expected, strict=True):
             assert station.distance_m == pytest.approx(metres, abs=0.001)
@@ -69,7 +87,7 @@ def test_ties_are_broken_by_code():
     origin = Point(114.0, 22.5, srid=4326)
     StationFactory(code="B", location=Point(114.001, 22.5, srid=4326))
     StationFactory(code="A", location=Point(113.999, 22.5, srid=4326))
-    assert [s.code for s in station_nearest_list(point=origin, limit=2)] == ["A", "B"]
+    assert [s.code for s in station_nearest_list(lon=origin.x, lat=origin.y, limit=2)] == ["A", "B"]
 
 
 def test_filters_apply_inside_the_query_so_limit_results_still_come_back():
@@ -81,7 +99,7 @@ def test_filters_apply_inside_the_query_so_limit_results_still_come_back():
         station = StationFactory(location=Point(114.1 + 0.001 * i, 22.5, srid=4326))
         StationAmenityFactory(station=station, amenity_id="ebike_charging")
         far.append(station.code)
-    result = station_nearest_list(point=origin, limit=5, amenities=["ebike_charging"])
+    result = station_nearest_list(lon=origin.x, lat=origin.y, limit=5, amenities=["ebike_charging"])
     assert [s.code for s in result] == far
 
 
@@ -94,11 +112,13 @@ def test_amenities_out_of_service_do_not_match_and_every_amenity_is_required():
     both = StationFactory(location=Point(114.003, 22.5, srid=4326))
     StationAmenityFactory(station=both, amenity_id="toilet")
     StationAmenityFactory(station=both, amenity_id="wifi")
-    assert [s.code for s in station_nearest_list(point=origin, amenities=["toilet"])] == [
+    assert [
+        s.code for s in station_nearest_list(lon=origin.x, lat=origin.y, amenities=["toilet"])
+    ] == [
         limited.code,
         both.code,
     ]
-    result = station_nearest_list(point=origin, amenities=["toilet", "wifi"])
+    result = station_nearest_list(lon=origin.x, lat=origin.y, amenities=["toilet", "wifi"])
     assert [s.code for s in result] == [both.code]
 
 
@@ -107,9 +127,11 @@ def test_radius_and_kind_filters():
     near = StationFactory(location=Point(114.0, 22.5045, srid=4326))  # ~498 m north
     StationFactory(location=Point(114.0, 22.5055, srid=4326))  # ~609 m
     love = StationFactory(location=Point(114.0, 22.51, srid=4326), kind="love_station")
-    assert [s.code for s in station_nearest_list(point=origin, radius_m=500)] == [near.code]
-    assert station_nearest_list(point=origin, radius_m=400) == []
-    result = station_nearest_list(point=origin, kinds=["love_station"])
+    assert [s.code for s in station_nearest_list(lon=origin.x, lat=origin.y, radius_m=500)] == [
+        near.code
+    ]
+    assert station_nearest_list(lon=origin.x, lat=origin.y, radius_m=400) == []
+    result = station_nearest_list(lon=origin.x, lat=origin.y, kinds=["love_station"])
     assert [s.code for s in result] == [love.code]
 
 
@@ -140,7 +162,7 @@ def stations_100k():
 
 
 def nearest_plan(**filters) -> str:
-    where, point = where_clause(station_conditions(**filters)), point_sql(Point(114.0, 22.5))
+    where, point = where_clause(station_conditions(**filters)), point_sql(114.0, 22.5)
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN " + NEAREST_SQL.format(where=where[0]),
@@ -210,6 +232,6 @@ def test_open_now_filter_excludes_closed_stations_and_honours_night_periods():
     for day in range(7):
         OpeningPeriodFactory(station=shut, weekday=day, opens=dt.time(0), closes=dt.time(0))
     monday_1am = dt.datetime(2026, 11, 23, 1, 0, tzinfo=LOCAL_TZ)
-    result = station_nearest_list(point=origin, open_moment=monday_1am)
+    result = station_nearest_list(lon=origin.x, lat=origin.y, open_moment=monday_1am)
     assert [s.code for s in result] == [night.code]
     assert OpeningPeriod.objects.count() == 8
