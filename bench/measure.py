@@ -22,7 +22,12 @@ django.setup()
 from django.db import connection  # noqa: E402
 from geographiclib.geodesic import Geodesic  # noqa: E402
 
-from stations.selectors import NEAREST_SQL, point_sql, station_nearest_list  # noqa: E402
+from stations.selectors import (  # noqa: E402
+    NEAREST_SQL,
+    first_round_candidates,
+    point_sql,
+    station_nearest_list,
+)
 
 FLOOR_SQL = (
     "SELECT id FROM stations_station"
@@ -81,7 +86,8 @@ def database_figures(points: list[tuple[float, float]]) -> dict:
 
         def exact(p):
             ewkt = point_sql(*p)
-            cursor.execute("EXECUTE exact (%s, %s, %s, 28)", [ewkt] * 3)
+            k = first_round_candidates(10, p[1])
+            cursor.execute("EXECUTE exact (%s, %s, %s, %s)", [ewkt, ewkt, ewkt, k])
             cursor.fetchall()
 
         def call(p):

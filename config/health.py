@@ -6,12 +6,12 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from config.api import PublicApi
 from stations.models import Station
 
 
-class HealthApi(APIView):
+class HealthApi(PublicApi):
     authentication_classes: list = []
     permission_classes: list = []
 

@@ -16,8 +16,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from config.api import PublicApi
 from stations.coordinates import to_wgs84
 from stations.geocoding import geocode
 from stations.models import Amenity
@@ -67,7 +67,7 @@ def language() -> str:
     return get_language() or "zh-hans"
 
 
-class StationNearestApi(APIView):
+class StationNearestApi(PublicApi):
     @extend_schema(
         operation_id="stations_nearest",
         summary="Nearest stations, exact geodesic order, with optional filters",
@@ -116,7 +116,7 @@ class StationNearestApi(APIView):
         )
 
 
-class StationDetailApi(APIView):
+class StationDetailApi(PublicApi):
     @extend_schema(
         operation_id="station_detail",
         parameters=[DetailInput],
@@ -139,7 +139,7 @@ class StationPagination(PageNumberPagination):
     max_page_size = 500
 
 
-class StationListApi(APIView):
+class StationListApi(PublicApi):
     @extend_schema(
         operation_id="stations_list",
         summary="Stations in a map viewport, paginated, sorted by code",
@@ -179,7 +179,7 @@ class StationListApi(APIView):
         )
 
 
-class AmenityListApi(APIView):
+class AmenityListApi(PublicApi):
     @extend_schema(
         operation_id="amenities_list",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The catalogue")},

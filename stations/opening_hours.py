@@ -60,7 +60,7 @@ class Schedule:
         return self.weekly.get(day.weekday(), ())
 
     def is_open_at(self, moment: dt.datetime) -> bool:
-        local = moment.astimezone(LOCAL_TZ)
+        local = moment if moment.tzinfo is LOCAL_TZ else moment.astimezone(LOCAL_TZ)
         day, t = local.date(), local.time()
         if any(p.covers_same_day(t) for p in self.periods_on(day)):
             return True

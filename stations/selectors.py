@@ -155,12 +155,14 @@ def point_sql(lon: float, lat: float) -> str:
 
 
 # The k nearest by the GiST index (``<->``: planar degrees), with the exact geodesic distance
-# computed only for those k rows. Placeholders, in order: the point twice, the conditions', the
+# computed only for those k rows: ST_DistanceSpheroid on the WGS-84 spheroid runs the same
+# GeographicLib algorithm as the geography ST_Distance (results agree to nanometres) at half the
+# cost, with no cast per row. Placeholders, in order: the point twice, the conditions', the
 # point, k. Ranking the k rows exactly is left to Python: a sort of a few dozen tuples costs
 # less than asking PostgreSQL to do it in the same statement.
 NEAREST_SQL = """
 SELECT id, code, version, location <-> %s::geometry AS planar,
-       ST_Distance(location::geography, %s::geography) AS distance_m
+       ST_DistanceSpheroid(location, %s::geometry, 'SPHEROID["WGS 84",6378137,298.257223563]')
   FROM stations_station
  WHERE {where}
  ORDER BY location <-> %s::geometry
@@ -177,12 +179,13 @@ def _complete_up_to(candidates: list[tuple], k: int, lat: float, target_m: float
 
 
 def first_round_candidates(limit: int, lat: float) -> int:
-    """How many index candidates to fetch first: the ``limit`` nearest by metres lie within a
-    planar radius stretched by up to (metres per degree of latitude / of longitude) from the
-    ``limit`` nearest by degrees, so, for evenly spread stations, about limit × stretch²
-    candidates are needed; a margin makes a second round rare (and it is always exact)."""
+    """How many index candidates to fetch first. The proof needs every station within planar
+    radius D/(metres per degree of longitude), D the answer's last distance: in metres that is
+    an ellipse ``stretch`` = (metres per degree of latitude / of longitude) times the area of the
+    answer's circle, so about limit × stretch stations for evenly spread ones. A margin makes a
+    second round rare; when one is needed, it is taken, so the answer is always exact."""
     stretch = MIN_METRES_PER_DEGREE_LATITUDE / metres_per_degree_floor(lat, 0.0)
-    return math.ceil(limit * stretch**2 * 1.25) + 4
+    return math.ceil(limit * stretch * 1.3) + 3
 
 
 def _candidates(where: tuple[str, list], point: str, k: int) -> list[tuple]:

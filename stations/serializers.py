@@ -291,6 +291,7 @@ def features_json(
     """The stations found, as GeoJSON Feature texts in the order given; one query for those
     not encoded yet, none when all are."""
     english = language.startswith("en")
+    moment = moment.astimezone(LOCAL_TZ)  # once, not once per station
     since = exceptions_since(moment)
     found = {ref.id: encoded_stations.get((ref.id, ref.version, since, english)) for ref in refs}
     missing = [station_id for station_id, entry in found.items() if entry is None]

@@ -213,3 +213,10 @@ def test_an_amenity_added_to_the_catalogue_is_accepted_at_once(client, stations)
     Amenity.objects.create(code="shower", name="淋浴", name_en="Shower", sort_order=99)
     response = client.get(NEAREST, {"lat": 22.5, "lon": 114.0, "amenity": "shower"})
     assert response.status_code == 200 and response.json()["features"] == []
+
+
+def test_the_public_api_answers_json_whatever_the_client_accepts(client, stations):
+    response = client.get(NEAREST, {"lat": 22.5, "lon": 114.0}, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    error = client.get(NEAREST, {"lat": 95, "lon": 114.0}, HTTP_ACCEPT="text/html")
+    assert error.status_code == 400 and error.json()["errors"]["lat"]
