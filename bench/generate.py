@@ -170,6 +170,19 @@ def _city_params() -> dict[str, list[float]]:
     }
 
 
+def _unique_constraints(cursor) -> list[tuple[str, str, str]]:
+    """(table, name, definition) of the tables' UNIQUE constraints but the stations' code."""
+    cursor.execute(
+        """
+        SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)
+          AND conrelid::regclass::text <> 'stations_station'
+        """,
+        [TABLES],
+    )
+    return cursor.fetchall()
+
+
 def _secondary_indexes(cursor) -> list[tuple[str, str]]:
     """(name, definition) of the tables' indexes that no constraint owns."""
     cursor.execute(
@@ -206,7 +219,7 @@ def _run(dsn: str, statements: list[str], params: dict) -> float:
 
 def generate(dsn: str, count: int, *, seed: float = 0.20261124, say=print) -> None:
     """Fill an empty, migrated yizhan database with ``count`` synthetic stations. Amenities and
-    hours are written by two sessions at once, secondary indexes built one per session."""
+    hours are written by two sessions at once, indexes and unique constraints rebuilt after."""
     params = {"seed": seed, "count": count, "kinds": KINDS, "kind_count": len(KINDS)}
     params |= _city_params()
     shares = ", ".join(f"('{code}', {share})" for code, share in AMENITY_SHARE.items())
@@ -215,7 +228,16 @@ def generate(dsn: str, count: int, *, seed: float = 0.20261124, say=print) -> No
         indexes = _secondary_indexes(cursor)
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
+        # Amenities and hours are written in the stations' spatial order, i.e. random station
+        # ids: kept up row by row, their (station, …) unique indexes would cost random I/O.
+        uniques = _unique_constraints(cursor)
+        for table, name, _ in uniques:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     connection.close()
+    rebuilds = [definition for _, definition in indexes] + [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+        for table, name, definition in uniques
+    ]
     say(f"  stations, in spatial order: {_run(dsn, [STATIONS_SQL, CLUSTER_SQL], params):.1f} s")
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -227,7 +249,7 @@ def generate(dsn: str, count: int, *, seed: float = 0.20261124, say=print) -> No
         )
         say(f"  amenities and opening hours: {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        list(pool.map(lambda index: _run(dsn, [index[1]], {}), indexes))
+        list(pool.map(lambda statement: _run(dsn, [statement], {}), rebuilds))
     tail = ["SELECT setval(pg_get_serial_sequence('stations_station', 'id'), %(count)s)"]
     _run(dsn, tail + [f"VACUUM ANALYZE {table}" for table in TABLES], params)
     say(f"  indexes and statistics: {time.perf_counter() - started:.1f} s")
