@@ -145,9 +145,14 @@ def test_errors_come_in_the_language_asked_for(client):
     assert "less than or equal to 90" in en["errors"]["lat"][0]
 
 
-def test_nearest_runs_a_bounded_number_of_queries(client, stations, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
-        client.get(NEAREST, {"lat": 22.5, "lon": 114.0, "limit": 10, "amenity": "drinking_water"})
+@pytest.mark.parametrize("limit", [1, 12])
+def test_nearest_runs_a_bounded_number_of_queries_whatever_the_result_size(
+    client, stations, django_assert_max_num_queries, limit
+):
+    # the amenity catalogue (once per process), the candidates, the stations not yet encoded
+    params = {"lat": 22.5, "lon": 114.0, "limit": limit, "amenity": "drinking_water"}
+    with django_assert_max_num_queries(3):
+        assert len(client.get(NEAREST, params).json()["features"]) == limit
 
 
 def test_detail_and_404(client, stations):
@@ -160,7 +165,7 @@ def test_detail_and_404(client, stations):
 
 
 def test_viewport_list_is_paginated_and_filtered(client, stations, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):  # amenity catalogue, count, page, stations
         body = client.get(
             "/api/v1/stations/", {"bbox": "114.0005,22.4,114.0055,22.6", "page_size": 2}
         ).json()
@@ -220,3 +225,11 @@ def test_the_public_api_answers_json_whatever_the_client_accepts(client, station
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     error = client.get(NEAREST, {"lat": 95, "lon": 114.0}, HTTP_ACCEPT="text/html")
     assert error.status_code == 400 and error.json()["errors"]["lat"]
+
+
+def test_a_full_viewport_page_runs_as_few_queries_as_a_small_one(
+    client, stations, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        body = client.get("/api/v1/stations/", {"bbox": "113.9,22.4,114.1,22.6", "page_size": 500})
+    assert body.json()["count"] == len(body.json()["features"]) == 12
