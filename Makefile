@@ -12,6 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 run: setup
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py load_demo_checkups
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup lint
@@ -49,4 +50,4 @@ bench: setup
 
 # Update the translation catalogues after changing user-facing strings.
 messages: $(INSTALLED)
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=fixtures
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=fixtures

@@ -22,12 +22,13 @@ django.setup()
 from django.db import connection  # noqa: E402
 from geographiclib.geodesic import Geodesic  # noqa: E402
 
-from stations.selectors import (  # noqa: E402
-    NEAREST_SQL,
+from stations.nearest import (  # noqa: E402
+    KNN_SQL,
+    WGS84_SPHEROID,
     first_round_candidates,
     point_sql,
-    station_nearest_list,
 )
+from stations.selectors import station_nearest_list  # noqa: E402
 
 FLOOR_SQL = (
     "SELECT id FROM stations_station"
@@ -70,7 +71,9 @@ def timed(runs: dict, points) -> dict[str, list[float]]:
 
 def prepared_exact_sql() -> str:
     """yizhan's nearest statement, no filters, numbered placeholders for PREPARE."""
-    sql = NEAREST_SQL.format(where="TRUE")
+    sql = KNN_SQL.format(
+        table="stations_station", columns="id, code, version", where="TRUE", spheroid=WGS84_SPHEROID
+    )
     count = iter(range(1, 100))
     return re.sub(r"%s", lambda _: f"${next(count)}", sql)
 

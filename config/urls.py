@@ -3,6 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import HealthApi
+from services.apis import (
+    BookingCancelApi,
+    BookingCreateApi,
+    CheckupDetailApi,
+    CheckupIcsApi,
+    CheckupUpcomingApi,
+    CheckupUpcomingIcsApi,
+)
 from stations.apis import AmenityListApi, StationDetailApi, StationListApi, StationNearestApi
 
 api_v1 = [
@@ -11,6 +19,16 @@ api_v1 = [
     path("stations/nearest/", StationNearestApi.as_view(), name="stations-nearest"),
     path("stations/<slug:code>/", StationDetailApi.as_view(), name="station-detail"),
     path("amenities/", AmenityListApi.as_view(), name="amenities"),
+    path("checkups/upcoming/", CheckupUpcomingApi.as_view(), name="checkups-upcoming"),
+    path("checkups/upcoming.ics", CheckupUpcomingIcsApi.as_view(), name="checkups-upcoming-ics"),
+    path("checkups/<int:event_id>/", CheckupDetailApi.as_view(), name="checkup-detail"),
+    path("checkups/<int:event_id>.ics", CheckupIcsApi.as_view(), name="checkup-ics"),
+    path("checkups/<int:event_id>/bookings/", BookingCreateApi.as_view(), name="checkup-bookings"),
+    path(
+        "checkups/<int:event_id>/bookings/<slug:reference>/",
+        BookingCancelApi.as_view(),
+        name="checkup-booking",
+    ),
 ]
 
 urlpatterns = [

@@ -75,13 +75,6 @@ def open_at(moment: dt.datetime) -> Condition:
     )
 
 
-def within_degrees(point_ewkt: str, degrees: float) -> Condition:
-    """Within a planar distance of the point (index-driven ``ST_DWithin`` on the geometry)."""
-    return Condition(
-        "ST_DWithin(stations_station.location, %s::geometry, %s)", (point_ewkt, degrees)
-    )
-
-
 def station_conditions(
     *,
     amenities: Sequence[str] = (),

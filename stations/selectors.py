@@ -7,7 +7,6 @@ objects and prefetching three relations cost ten times the query itself."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,27 +15,10 @@ from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import QuerySet
 
-from stations.conditions import filter_queryset, station_conditions, where_clause, within_degrees
+from stations.conditions import filter_queryset, station_conditions, where_clause
 from stations.models import Amenity, Station
+from stations.nearest import nearest_rows
 from stations.opening_hours import LOCAL_TZ, Period, Schedule
-
-# WGS-84: semi-major axis, first eccentricity squared, and the shortest metres per degree of
-# latitude (the meridian at the equator).
-WGS84_A = 6_378_137.0
-WGS84_E2 = 0.006_694_379_990_14
-MIN_METRES_PER_DEGREE_LATITUDE = 110_574.0
-
-
-def metres_per_degree_floor(lat: float, reach_m: float) -> float:
-    """A lower bound on metres per planar degree for any path of length ≤ reach_m from latitude
-    ``lat``: such a path stays within |latitude| ≤ |lat| + reach/110,574 m, where a degree of
-    longitude is shortest at the band's poleward edge and a degree of latitude is ≥ 110,574 m."""
-    band = math.radians(min(90.0, abs(lat) + reach_m / MIN_METRES_PER_DEGREE_LATITUDE))
-    longitude = (
-        math.radians(1) * WGS84_A * math.cos(band) / math.sqrt(1 - WGS84_E2 * math.sin(band) ** 2)
-    )
-    return min(MIN_METRES_PER_DEGREE_LATITUDE, longitude)
-
 
 _amenity_codes: list[str] = []
 
@@ -149,49 +131,7 @@ class StationRef:
     distance_m: float | None = None
 
 
-def point_sql(lon: float, lat: float) -> str:
-    """EWKT of a WGS-84 point, full precision, for a ``%s::geometry`` parameter."""
-    return f"SRID=4326;POINT({lon!r} {lat!r})"
-
-
-# The k nearest by the GiST index (``<->``: planar degrees), with the exact geodesic distance
-# computed only for those k rows: ST_DistanceSpheroid on the WGS-84 spheroid runs the same
-# GeographicLib algorithm as the geography ST_Distance (results agree to nanometres) at half the
-# cost, with no cast per row. Placeholders, in order: the point twice, the conditions', the
-# point, k. Ranking the k rows exactly is left to Python: a sort of a few dozen tuples costs
-# less than asking PostgreSQL to do it in the same statement.
-NEAREST_SQL = """
-SELECT id, code, version, location <-> %s::geometry AS planar,
-       ST_DistanceSpheroid(location, %s::geometry, 'SPHEROID["WGS 84",6378137,298.257223563]')
-  FROM stations_station
- WHERE {where}
- ORDER BY location <-> %s::geometry
- LIMIT %s
-"""
-
-
-def _complete_up_to(candidates: list[tuple], k: int, lat: float, target_m: float) -> bool:
-    """True if no station outside the k candidates can be nearer than target_m."""
-    if len(candidates) < k:
-        return True  # every station passing the filters is a candidate
-    reach = target_m + 1.0
-    return candidates[-1][3] >= reach / metres_per_degree_floor(lat, reach)
-
-
-def first_round_candidates(limit: int, lat: float) -> int:
-    """How many index candidates to fetch first. The proof needs every station within planar
-    radius D/(metres per degree of longitude), D the answer's last distance: in metres that is
-    an ellipse ``stretch`` = (metres per degree of latitude / of longitude) times the area of the
-    answer's circle, so about limit × stretch stations for evenly spread ones. A margin makes a
-    second round rare; when one is needed, it is taken, so the answer is always exact."""
-    stretch = MIN_METRES_PER_DEGREE_LATITUDE / metres_per_degree_floor(lat, 0.0)
-    return math.ceil(limit * stretch * 1.3) + 3
-
-
-def _candidates(where: tuple[str, list], point: str, k: int) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(NEAREST_SQL.format(where=where[0]), [point, point, *where[1], point, k])
-        return cursor.fetchall()
+STATION_TABLE = Station._meta.db_table
 
 
 def station_nearest_list(
@@ -204,29 +144,21 @@ def station_nearest_list(
     kinds: Sequence[str] = (),
     open_moment: dt.datetime | None = None,
 ) -> list[StationRef]:
-    """The ``limit`` stations nearest to (lon, lat) by geodesic distance (ties by code), each with
-    ``distance_m``; exactly the brute-force answer, found through the GiST index.
-
-    The index orders by planar degrees, which differ from metres by latitude and direction, so
-    it supplies k candidates, ranked exactly; k grows until the k-th candidate is provably
-    farther than the answer (see :func:`metres_per_degree_floor`)."""
+    """The ``limit`` stations nearest to (lon, lat) by geodesic distance (ties by code), each
+    with ``distance_m``; exactly the brute-force answer, found through the GiST index
+    (:func:`stations.nearest.nearest_rows`)."""
     conditions = station_conditions(amenities=amenities, kinds=kinds, open_moment=open_moment)
-    if radius_m is not None:
-        reach = radius_m + 1.0
-        degrees = reach / metres_per_degree_floor(lat, reach)
-        conditions.append(within_degrees(point_sql(lon, lat), degrees))
-    where, ewkt = where_clause(conditions), point_sql(lon, lat)
-    k = first_round_candidates(limit, lat)
-    while True:
-        candidates = _candidates(where, ewkt, k)
-        ranked = sorted(candidates, key=lambda row: (row[4], row[1]))
-        if radius_m is not None:
-            ranked = [row for row in ranked if row[4] <= radius_m]
-        answer = [StationRef(pk, code, version, m) for pk, code, version, _, m in ranked[:limit]]
-        target = answer[-1].distance_m if len(answer) == limit else (radius_m or math.inf)
-        if _complete_up_to(candidates, k, lat, target):
-            return answer
-        k *= 4
+    rows = nearest_rows(
+        table=STATION_TABLE,
+        columns="id, code, version",
+        where=where_clause(conditions),
+        lon=lon,
+        lat=lat,
+        limit=limit,
+        radius_m=radius_m,
+        tie_break=lambda columns: (columns[1],),
+    )
+    return [StationRef(pk, code, version, metres) for metres, pk, code, version in rows]
 
 
 def station_list(

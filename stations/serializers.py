@@ -44,19 +44,30 @@ class CommaSeparatedListField(serializers.ListField):
         return super().to_internal_value(values)
 
 
-class AmenityCodesField(CommaSeparatedListField):
-    child = serializers.CharField(max_length=32)
+class CatalogueCodesField(CommaSeparatedListField):
+    """Codes from a catalogue (amenities, check-up kinds): unknown ones are refused with the
+    list of valid codes; repeats are dropped."""
+
+    child = serializers.CharField(max_length=40)
+
+    def catalogue(self, codes: list[str]) -> list[str]:
+        raise NotImplementedError
 
     def to_internal_value(self, data):
         codes = super().to_internal_value(data)
-        valid = amenity_codes(including=codes)
+        valid = self.catalogue(codes)
         unknown = [c for c in codes if c not in valid]
         if unknown:
             raise serializers.ValidationError(
-                _("Unknown amenity code(s): %(unknown)s. Valid codes: %(valid)s.")
+                _("Unknown code(s): %(unknown)s. Valid codes: %(valid)s.")
                 % {"unknown": ", ".join(unknown), "valid": ", ".join(valid)}
             )
         return list(dict.fromkeys(codes))
+
+
+class AmenityCodesField(CatalogueCodesField):
+    def catalogue(self, codes: list[str]) -> list[str]:
+        return amenity_codes(including=codes)
 
 
 class KindsField(CommaSeparatedListField):
@@ -87,6 +98,18 @@ class StationFilterInput(serializers.Serializer):
     crs = CrsField()
     amenity = AmenityCodesField(required=False, default=list)
     kind = KindsField(required=False, default=list)
+
+
+class PositionInput(serializers.Serializer):
+    """A worker's position in the coordinate system they use."""
+
+    crs = CrsField()
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class CrsInput(serializers.Serializer):
+    crs = CrsField()
 
 
 class NearestInput(StationFilterInput):

@@ -9,14 +9,9 @@ from geographiclib.geodesic import Geodesic
 
 from stations.conditions import filter_queryset, open_at, station_conditions, where_clause
 from stations.models import OpeningPeriod, Station
+from stations.nearest import KNN_SQL, WGS84_SPHEROID, first_round_candidates, point_sql
 from stations.opening_hours import LOCAL_TZ
-from stations.selectors import (
-    NEAREST_SQL,
-    first_round_candidates,
-    point_sql,
-    station_nearest_list,
-    station_views,
-)
+from stations.selectors import station_nearest_list, station_views
 from tests.stations.factories import (
     OpeningExceptionFactory,
     OpeningPeriodFactory,
@@ -165,7 +160,10 @@ def nearest_plan(**filters) -> str:
     where, point = where_clause(station_conditions(**filters)), point_sql(114.0, 22.5)
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN " + NEAREST_SQL.format(where=where[0]),
+            "EXPLAIN "
+            + KNN_SQL.format(
+                table="stations_station", columns="id", where=where[0], spheroid=WGS84_SPHEROID
+            ),
             [point, point, *where[1], point, 28],
         )
         return "\n".join(row[0] for row in cursor.fetchall())

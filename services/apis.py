@@ -1,0 +1,187 @@
+"""The worker-facing check-up API: nearest upcoming events, one event, calendars, bookings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api import PublicApi
+from services.calendar import calendar_bytes, event_component
+from services.selectors import checkup_get, checkup_upcoming_list
+from services.serializers import BookingInput, UpcomingInput, event_feature
+from services.services import BookingRefused, booking_cancel, booking_create
+from stations.apis import ERROR_400, GEOJSON, language, validated
+from stations.coordinates import to_wgs84
+from stations.opening_hours import LOCAL_TZ
+from stations.serializers import CrsInput, point_output
+
+ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No check-up event with that id.")
+ERROR_409 = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='{"errors": {"detail": ["why not"]}}: full, '
+    "cancelled, already started, or already booked by this phone.",
+)
+ICS = OpenApiResponse(OpenApiTypes.STR, description="text/calendar (RFC 5545)")
+
+
+def upcoming(request: Request) -> tuple[dict[str, Any], list]:
+    params = validated(UpcomingInput, request)
+    lon, lat = to_wgs84(params["lon"], params["lat"], params["crs"])
+    found = checkup_upcoming_list(
+        lon=lon,
+        lat=lat,
+        starts_from=params["from"],
+        starts_to=params["to"],
+        kinds=params["kind"],
+        radius_m=params.get("radius_m"),
+        limit=params["limit"],
+        open_places=params["open_places"],
+    )
+    return params | {"wgs84": (lon, lat)}, found
+
+
+class CheckupUpcomingApi(PublicApi):
+    @extend_schema(
+        operation_id="checkups_upcoming",
+        parameters=[UpcomingInput],
+        responses={200: GEOJSON, 400: ERROR_400},
+    )
+    def get(self, request: Request) -> Response:
+        params, found = upcoming(request)
+        crs, lang = params["crs"], language()
+        lon, lat = params["wgs84"]
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "query": {
+                    "wgs84": [round(lon, 7), round(lat, 7)],
+                    crs: point_output(lon, lat, crs),
+                },
+                "crs": crs,
+                "from": params["from"].astimezone(LOCAL_TZ).isoformat(),
+                "to": params["to"].astimezone(LOCAL_TZ).isoformat(),
+                "features": [
+                    event_feature(
+                        n.event, crs=crs, language=lang, distance_m=n.distance_m, request=request
+                    )
+                    for n in found
+                ],
+            }
+        )
+
+
+def ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+class CheckupUpcomingIcsApi(PublicApi):
+    @extend_schema(
+        operation_id="checkups_upcoming_ics",
+        parameters=[UpcomingInput],
+        responses={200: ICS, 400: ERROR_400},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        _params, found = upcoming(request)
+        english = language().startswith("en")
+        components = [
+            event_component(n.event, url=event_url(request, n.event.pk), english=english)
+            for n in found
+        ]
+        return ics_response(
+            calendar_bytes(components, name=_("Check-ups near you")), "checkups.ics"
+        )
+
+
+def event_url(request: Request, event_id: int) -> str:
+    return request.build_absolute_uri(reverse("v1:checkup-detail", args=[event_id]))
+
+
+def found_or_404(event_id: int):
+    event = checkup_get(event_id=event_id)
+    if event is None:
+        raise NotFound(_("No check-up event with id %s.") % event_id)
+    return event
+
+
+class CheckupDetailApi(PublicApi):
+    @extend_schema(
+        operation_id="checkup_detail",
+        parameters=[CrsInput],
+        responses={200: GEOJSON, 404: ERROR_404},
+    )
+    def get(self, request: Request, event_id: int) -> Response:
+        event = found_or_404(event_id)
+        crs = validated(CrsInput, request)["crs"]
+        return Response(event_feature(event, crs=crs, language=language(), request=request))
+
+
+class CheckupIcsApi(PublicApi):
+    @extend_schema(operation_id="checkup_ics", responses={200: ICS, 404: ERROR_404})
+    def get(self, request: Request, event_id: int) -> HttpResponse:
+        event = found_or_404(event_id)
+        component = event_component(
+            event, url=event_url(request, event_id), english=language().startswith("en")
+        )
+        return ics_response(
+            calendar_bytes([component], name=str(event.kind)), f"checkup-{event_id}.ics"
+        )
+
+
+def refused(error: BookingRefused) -> Response:
+    return Response({"errors": {"detail": [error.message]}}, status=error.status)
+
+
+class BookingCreateApi(PublicApi):
+    @extend_schema(
+        operation_id="booking_create",
+        request=BookingInput,
+        responses={201: OpenApiTypes.OBJECT, 400: ERROR_400, 404: ERROR_404, 409: ERROR_409},
+    )
+    def post(self, request: Request, event_id: int) -> Response:
+        serializer = BookingInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            booking = booking_create(event_id=event_id, phone=serializer.validated_data["phone"])
+        except BookingRefused as error:
+            return refused(error)
+        return Response(booking_output(booking), status=status.HTTP_201_CREATED)
+
+
+class BookingCancelApi(PublicApi):
+    @extend_schema(
+        operation_id="booking_cancel",
+        request=BookingInput,
+        responses={200: OpenApiTypes.OBJECT, 400: ERROR_400, 404: ERROR_404},
+    )
+    def delete(self, request: Request, event_id: int, reference: str) -> Response:
+        serializer = BookingInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            booking = booking_cancel(
+                event_id=event_id, reference=reference, phone=serializer.validated_data["phone"]
+            )
+        except BookingRefused as error:
+            return refused(error)
+        return Response(booking_output(booking))
+
+
+def booking_output(booking) -> dict[str, Any]:
+    return {
+        "reference": booking.reference,
+        "event": booking.event_id,
+        "phone": booking.masked_phone,
+        "created_at": booking.created_at.astimezone(LOCAL_TZ).isoformat(),
+        "cancelled_at": booking.cancelled_at
+        and booking.cancelled_at.astimezone(LOCAL_TZ).isoformat(),
+    }

@@ -1,0 +1,103 @@
+"""Exact nearest-N by geodesic distance over any table with a WGS-84 point column, through its
+GiST index: the index's planar ``<->`` order supplies k candidates, their exact distances on the
+WGS-84 spheroid rank them, and k grows until the k-th candidate is provably farther than the
+answer. Used for stations and for check-up events."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from django.db import connection
+
+# WGS-84: semi-major axis, first eccentricity squared, and the shortest metres per degree of
+# latitude (the meridian at the equator).
+WGS84_A = 6_378_137.0
+WGS84_E2 = 0.006_694_379_990_14
+MIN_METRES_PER_DEGREE_LATITUDE = 110_574.0
+WGS84_SPHEROID = 'SPHEROID["WGS 84",6378137,298.257223563]'
+
+
+def metres_per_degree_floor(lat: float, reach_m: float) -> float:
+    """A lower bound on metres per planar degree for any path of length ≤ reach_m from latitude
+    ``lat``: such a path stays within |latitude| ≤ |lat| + reach/110,574 m, where a degree of
+    longitude is shortest at the band's poleward edge and a degree of latitude is ≥ 110,574 m."""
+    band = math.radians(min(90.0, abs(lat) + reach_m / MIN_METRES_PER_DEGREE_LATITUDE))
+    longitude = (
+        math.radians(1) * WGS84_A * math.cos(band) / math.sqrt(1 - WGS84_E2 * math.sin(band) ** 2)
+    )
+    return min(MIN_METRES_PER_DEGREE_LATITUDE, longitude)
+
+
+def first_round_candidates(limit: int, lat: float) -> int:
+    """How many index candidates to fetch first. The proof needs every row within planar
+    radius D/(metres per degree of longitude), D the answer's last distance: in metres that is
+    an ellipse ``stretch`` = (metres per degree of latitude / of longitude) times the area of the
+    answer's circle, so about limit × stretch rows for evenly spread ones. A margin makes a
+    second round rare; when one is needed, it is taken, so the answer is always exact."""
+    stretch = MIN_METRES_PER_DEGREE_LATITUDE / metres_per_degree_floor(lat, 0.0)
+    return math.ceil(limit * stretch * 1.3) + 3
+
+
+def point_sql(lon: float, lat: float) -> str:
+    """EWKT of a WGS-84 point, full precision, for a ``%s::geometry`` parameter."""
+    return f"SRID=4326;POINT({lon!r} {lat!r})"
+
+
+def radius_condition(table: str, lon: float, lat: float, radius_m: float) -> tuple[str, list]:
+    """An index-driven superset of "within radius_m": a planar distance that no path of
+    radius_m metres can exceed (the exact cut is made on the geodesic distances)."""
+    reach = radius_m + 1.0
+    degrees = reach / metres_per_degree_floor(lat, reach)
+    return f"ST_DWithin({table}.location, %s::geometry, %s)", [point_sql(lon, lat), degrees]
+
+
+# Placeholders, in order: the point twice, the conditions', the point, k. ST_DistanceSpheroid
+# runs the same GeographicLib algorithm as the geography ST_Distance (agreement to nanometres)
+# at half the cost, with no cast per row.
+KNN_SQL = """
+SELECT {table}.location <-> %s::geometry,
+       ST_DistanceSpheroid({table}.location, %s::geometry, '{spheroid}'),
+       {columns}
+  FROM {table}
+ WHERE {where}
+ ORDER BY {table}.location <-> %s::geometry
+ LIMIT %s
+"""
+
+
+def nearest_rows(
+    *,
+    table: str,
+    columns: str,
+    where: tuple[str, Sequence],
+    lon: float,
+    lat: float,
+    limit: int,
+    radius_m: float | None,
+    tie_break: Callable[[tuple], tuple],
+) -> list[tuple]:
+    """The ``limit`` rows of ``table`` nearest to (lon, lat), exactly, as (distance_m, *columns),
+    sorted by distance then ``tie_break(row)``; ``where`` = (SQL over ``table``, parameters)."""
+    conditions, params = where
+    if radius_m is not None:
+        within, within_params = radius_condition(table, lon, lat, radius_m)
+        conditions, params = f"({conditions}) AND {within}", [*params, *within_params]
+    sql = KNN_SQL.format(table=table, columns=columns, where=conditions, spheroid=WGS84_SPHEROID)
+    point = point_sql(lon, lat)
+    k = first_round_candidates(limit, lat)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [point, point, *params, point, k])
+            candidates = cursor.fetchall()
+        ranked = sorted(candidates, key=lambda row: (row[1], *tie_break(row[2:])))
+        if radius_m is not None:
+            ranked = [row for row in ranked if row[1] <= radius_m]
+        answer = [row[1:] for row in ranked[:limit]]
+        if len(candidates) < k:
+            return answer  # every row passing the filters was a candidate
+        target = answer[-1][0] if len(answer) == limit else (radius_m or math.inf)
+        reach = target + 1.0
+        if candidates[-1][0] >= reach / metres_per_degree_floor(lat, reach):
+            return answer
+        k *= 4
