@@ -1,17 +1,24 @@
-"""Writes with their rules for check-ups: bookings that never over-book."""
+"""Writes with their rules for check-ups: bookings that never over-book, van visits that
+the van can really make."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 
+from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from geopy.distance import geodesic
 
-from services.models import Booking, CheckupEvent
+from services.models import Booking, CheckupEvent, Van
+from stations.models import Station
+from stations.opening_hours import LOCAL_TZ
 
 # Mainland China mobile numbers: 11 digits from 13x–19x, optionally written with +86 / 0086 /
 # 86 and spaces or dashes.
@@ -106,3 +113,100 @@ def booking_cancel(*, event_id: int, reference: str, phone: str) -> Booking:
         booked=F("booked") - 1, updated_at=timezone.now()
     )
     return booking
+
+
+class VisitRefused(Exception):
+    """A van visit that cannot be scheduled; ``message`` says why (HTTP 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def van_travel_time(origin: Point, destination: Point) -> dt.timedelta:
+    """Driving time between two points: the geodesic distance stretched by a detour factor for
+    real roads, at an average speed (settings YIZHAN_VAN_DETOUR_FACTOR, YIZHAN_VAN_SPEED_KMH)."""
+    metres = geodesic((origin.y, origin.x), (destination.y, destination.x)).meters
+    hours = metres * settings.YIZHAN_VAN_DETOUR_FACTOR / (settings.YIZHAN_VAN_SPEED_KMH * 1000)
+    return dt.timedelta(hours=hours)
+
+
+def _same_day_visits(van: Van, day: dt.date, moving: CheckupEvent | None):
+    local_day_start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
+    visits = van.visits.filter(
+        status=CheckupEvent.Status.SCHEDULED,
+        starts_at__gte=local_day_start,
+        starts_at__lt=local_day_start + dt.timedelta(days=1),
+    )
+    return visits.exclude(pk=moving.pk) if moving else visits
+
+
+def van_visit_problem(
+    *, van: Van, location: Point, starts_at: dt.datetime, ends_at: dt.datetime,
+    moving: CheckupEvent | None = None,
+) -> str | None:  # fmt: skip
+    """Why the van cannot make this visit, or None: its day off, outside its working hours,
+    already booked then, or unable to drive here from its previous visit that day (or on to
+    its next one) in time."""
+    local_start, local_end = starts_at.astimezone(LOCAL_TZ), ends_at.astimezone(LOCAL_TZ)
+    day = local_start.date()
+    if day.weekday() in van.days_off:
+        return str(_("%(day)s is the van's day off.") % {"day": day.isoformat()})
+    if (
+        local_end.date() != day
+        or local_start.time() < van.day_starts
+        or local_end.time() > van.day_ends
+    ):
+        return str(
+            _("Outside the van's working hours (%(starts)s–%(ends)s).")
+            % {"starts": f"{van.day_starts:%H:%M}", "ends": f"{van.day_ends:%H:%M}"}
+        )
+    visits = list(_same_day_visits(van, day, moving).order_by("starts_at"))
+    for other in visits:
+        if other.starts_at < ends_at and starts_at < other.ends_at:
+            return str(
+                _("The van is already booked then (event %(id)s, %(starts)s–%(ends)s).")
+                % {"id": other.pk, "starts": f"{other.starts_at.astimezone(LOCAL_TZ):%H:%M}",
+                   "ends": f"{other.ends_at.astimezone(LOCAL_TZ):%H:%M}"}
+            )  # fmt: skip
+    before = [v for v in visits if v.ends_at <= starts_at]
+    after = [v for v in visits if v.starts_at >= ends_at]
+    legs = []
+    if before:
+        legs.append((before[-1], before[-1].ends_at, before[-1].location, location, starts_at))
+    if after:
+        legs.append((after[0], ends_at, location, after[0].location, after[0].starts_at))
+    for other, leaves, origin, destination, due in legs:
+        travel = van_travel_time(origin, destination)
+        if leaves + travel > due:
+            return str(
+                _("The van cannot make it in time: %(minutes)d minutes of driving to or from "
+                  "event %(id)s.") % {"minutes": round(travel.total_seconds() / 60), "id": other.pk}
+            )  # fmt: skip
+    return None
+
+
+@transaction.atomic
+def checkup_event_schedule(
+    *, event: CheckupEvent, starts_at: dt.datetime, ends_at: dt.datetime,
+    station: Station | None = None, location: Point | None = None,
+) -> CheckupEvent:  # fmt: skip
+    """Create (``event`` unsaved) or move an event to a time and place. A van visit is checked
+    against the van's other visits with the van's row locked, so two organisers cannot book
+    the same van for the same hours at once. Raises VisitRefused, or ValidationError."""
+    if station is not None:
+        event.station, event.location = station, station.location
+    elif location is not None:
+        event.station, event.location = None, location
+    event.starts_at, event.ends_at = starts_at, ends_at
+    event.full_clean()
+    if event.van_id is not None:
+        van = Van.objects.select_for_update().get(pk=event.van_id)
+        problem = van_visit_problem(
+            van=van, location=event.location, starts_at=starts_at, ends_at=ends_at,
+            moving=event if event.pk else None,
+        )  # fmt: skip
+        if problem:
+            raise VisitRefused(problem)
+    event.save()
+    return event

@@ -107,6 +107,10 @@ YIZHAN_GEOCODER_OPTIONS = env.json("YIZHAN_GEOCODER_OPTIONS", default={})
 # Stations kept encoded as GeoJSON per worker process (≈3 KB each), keyed by their version.
 YIZHAN_ENCODED_STATION_CACHE_SIZE = env.int("YIZHAN_ENCODED_STATION_CACHE_SIZE", default=20_000)
 
+# Van travel time = geodesic distance × detour factor ÷ average speed (check-up planning).
+YIZHAN_VAN_DETOUR_FACTOR = env.float("YIZHAN_VAN_DETOUR_FACTOR", default=1.4)
+YIZHAN_VAN_SPEED_KMH = env.float("YIZHAN_VAN_SPEED_KMH", default=40.0)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "yizhan API",
     "DESCRIPTION": "Worker service stations, health check-ups and benefit schemes.",

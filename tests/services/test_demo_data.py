@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from services.demo_data import checkup_demo_load
 from services.models import CheckupEvent
+from services.services import van_visit_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,13 @@ def test_loading_again_adds_nothing_while_demo_events_are_upcoming(demo_data):
     first = checkup_demo_load()
     assert first > 0 and checkup_demo_load() == 0
     assert CheckupEvent.objects.count() == first
+
+
+def test_every_demo_van_visit_passes_the_van_rules(demo_data):
+    checkup_demo_load()
+    for visit in CheckupEvent.objects.exclude(van=None).select_related("van"):
+        problem = van_visit_problem(
+            van=visit.van, location=visit.location, starts_at=visit.starts_at,
+            ends_at=visit.ends_at, moving=visit,
+        )  # fmt: skip
+        assert problem is None, (visit.pk, problem)
