@@ -163,8 +163,8 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
     }
-    command = [PYTHON, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind",
-               f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+    command = [PYTHON, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi",
+               "--workers", "2", "--bind", f"127.0.0.1:{port}"]  # fmt: skip
     log = (RESULTS / "gunicorn.log").open("a")
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log
