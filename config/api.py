@@ -1,10 +1,24 @@
-"""Base view for yizhan's public, read-only JSON endpoints."""
+"""What every yizhan API view shares: the base view for anonymous endpoints, query-string
+validation, the request's language, and the documented error responses."""
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.views import APIView
+
+ERROR_400 = OpenApiResponse(
+    OpenApiTypes.OBJECT, description='Invalid parameter: {"errors": {"field": ["message"]}}'
+)
+GEOJSON = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON (RFC 7946)")
 
 
 class JsonOnlyNegotiation(BaseContentNegotiation):
@@ -19,9 +33,44 @@ class JsonOnlyNegotiation(BaseContentNegotiation):
 
 
 class PublicApi(APIView):
-    """Anyone may read; there is nobody to authenticate and no format to negotiate, which also
-    keeps both off the hot path of the nearest-station query."""
+    """For anonymous workers: nobody to authenticate (so no session, and no CSRF check on the
+    booking writes) and no format to negotiate, which also keeps both off the hot path of the
+    nearest-station query."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
     content_negotiation_class = JsonOnlyNegotiation
+
+
+def language() -> str:
+    return get_language() or "zh-hans"
+
+
+@functools.cache
+def _input_serializer(
+    serializer_class: type[serializers.Serializer], language: str
+) -> serializers.Serializer:
+    """One instance per input class and language, reused: instantiating a serializer deep-copies
+    its fields, which cost more than the nearest query, and ``run_validation`` keeps no state on
+    the instance. Per language because validators format their messages once (``lazy_format``)."""
+    return serializer_class()
+
+
+def validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """Validate the query string; list fields get every value of a repeated parameter."""
+    serializer = _input_serializer(serializer_class, language())
+    params = request.query_params
+    query = {
+        key: params.getlist(key)
+        if isinstance(serializer.fields.get(key), serializers.ListField)
+        else params[key]
+        for key in params
+    }
+    return serializer.run_validation(query)
+
+
+def validated_body(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    """Validate a JSON request body (400 naming the field)."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

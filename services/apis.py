@@ -14,15 +14,14 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import PublicApi
+from config.api import ERROR_400, GEOJSON, PublicApi, language, validated, validated_body
 from services.calendar import calendar_bytes, event_component
 from services.selectors import checkup_get, checkup_upcoming_list
 from services.serializers import BookingInput, UpcomingInput, event_feature
-from services.services import BookingRefused, booking_cancel, booking_create
-from stations.apis import ERROR_400, GEOJSON, language, validated
+from services.services import booking_cancel, booking_create
 from stations.coordinates import to_wgs84
 from stations.opening_hours import LOCAL_TZ
-from stations.serializers import CrsInput, point_output
+from stations.serializers import CrsInput, point_echo
 
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No check-up event with that id.")
 ERROR_409 = OpenApiResponse(
@@ -62,10 +61,7 @@ class CheckupUpcomingApi(PublicApi):
         return Response(
             {
                 "type": "FeatureCollection",
-                "query": {
-                    "wgs84": [round(lon, 7), round(lat, 7)],
-                    crs: point_output(lon, lat, crs),
-                },
+                "query": point_echo(lon, lat, crs),
                 "crs": crs,
                 "from": params["from"].astimezone(LOCAL_TZ).isoformat(),
                 "to": params["to"].astimezone(LOCAL_TZ).isoformat(),
@@ -138,10 +134,6 @@ class CheckupIcsApi(PublicApi):
         )
 
 
-def refused(error: BookingRefused) -> Response:
-    return Response({"errors": {"detail": [error.message]}}, status=error.status)
-
-
 class BookingCreateApi(PublicApi):
     @extend_schema(
         operation_id="booking_create",
@@ -149,12 +141,8 @@ class BookingCreateApi(PublicApi):
         responses={201: OpenApiTypes.OBJECT, 400: ERROR_400, 404: ERROR_404, 409: ERROR_409},
     )
     def post(self, request: Request, event_id: int) -> Response:
-        serializer = BookingInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            booking = booking_create(event_id=event_id, phone=serializer.validated_data["phone"])
-        except BookingRefused as error:
-            return refused(error)
+        phone = validated_body(BookingInput, request)["phone"]
+        booking = booking_create(event_id=event_id, phone=phone)
         return Response(booking_output(booking), status=status.HTTP_201_CREATED)
 
 
@@ -165,14 +153,8 @@ class BookingCancelApi(PublicApi):
         responses={200: OpenApiTypes.OBJECT, 400: ERROR_400, 404: ERROR_404},
     )
     def delete(self, request: Request, event_id: int, reference: str) -> Response:
-        serializer = BookingInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            booking = booking_cancel(
-                event_id=event_id, reference=reference, phone=serializer.validated_data["phone"]
-            )
-        except BookingRefused as error:
-            return refused(error)
+        phone = validated_body(BookingInput, request)["phone"]
+        booking = booking_cancel(event_id=event_id, reference=reference, phone=phone)
         return Response(booking_output(booking))
 
 

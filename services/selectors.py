@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.models import CheckupEvent
+from stations.conditions import Condition, where_clause
 from stations.nearest import nearest_rows
 
 EVENT_TABLE = CheckupEvent._meta.db_table
@@ -32,20 +33,17 @@ def checkup_upcoming_list(
     """Scheduled events starting between the two moments, nearest first (exact geodesic metres,
     then start time): the same index-driven exact search as for stations."""
     conditions = [
-        f"{EVENT_TABLE}.status = 'scheduled'",
-        f"{EVENT_TABLE}.starts_at >= %s",
-        f"{EVENT_TABLE}.starts_at <= %s",
+        Condition(f"{EVENT_TABLE}.status = 'scheduled'"),
+        Condition(f"{EVENT_TABLE}.starts_at BETWEEN %s AND %s", (starts_from, starts_to)),
     ]
-    params: list = [starts_from, starts_to]
     if kinds:
-        conditions.append(f"{EVENT_TABLE}.kind_id = ANY(%s)")
-        params.append(list(kinds))
+        conditions.append(Condition(f"{EVENT_TABLE}.kind_id = ANY(%s)", (list(kinds),)))
     if open_places:
-        conditions.append(f"{EVENT_TABLE}.booked < {EVENT_TABLE}.capacity")
+        conditions.append(Condition(f"{EVENT_TABLE}.booked < {EVENT_TABLE}.capacity"))
     rows = nearest_rows(
         table=EVENT_TABLE,
         columns=f"{EVENT_TABLE}.id, {EVENT_TABLE}.starts_at",
-        where=(" AND ".join(conditions), params),
+        where=where_clause(conditions),
         lon=lon,
         lat=lat,
         limit=limit,

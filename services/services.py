@@ -13,9 +13,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
+from config.exceptions import Refused
 from services.models import Booking, CheckupEvent, Van
 from stations.models import Station
 from stations.opening_hours import LOCAL_TZ
@@ -26,13 +27,8 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
 
-class BookingRefused(Exception):
-    """The booking (or its cancellation) cannot be done; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, message: str, *, status: int = 409) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class BookingRefused(Refused):
+    """The booking (or its cancellation) cannot be done (409, or 404 for what does not exist)."""
 
 
 def normalise_mobile(raw: str) -> str | None:
@@ -55,12 +51,12 @@ def _new_reference() -> str:
 def _why_no_place(event_id: int) -> BookingRefused:
     event = CheckupEvent.objects.filter(pk=event_id).first()
     if event is None:
-        return BookingRefused(str(_("No such check-up event.")), status=404)
+        return BookingRefused(_("No such check-up event."), status=404)
     if event.status == CheckupEvent.Status.CANCELLED:
-        return BookingRefused(str(_("This check-up event has been cancelled.")))
+        return BookingRefused(_("This check-up event has been cancelled."))
     if event.status == CheckupEvent.Status.DONE or event.starts_at <= timezone.now():
-        return BookingRefused(str(_("This check-up event has already started or taken place.")))
-    return BookingRefused(str(_("No places left.")))
+        return BookingRefused(_("This check-up event has already started or taken place."))
+    return BookingRefused(_("No places left."))
 
 
 @transaction.atomic
@@ -70,7 +66,7 @@ def booking_create(*, event_id: int, phone: str) -> Booking:
     ``booked < capacity``), so an event is never over-booked."""
     digest = phone_digest(phone)
     if Booking.objects.filter(event_id=event_id, phone_hash=digest, cancelled_at=None).exists():
-        raise BookingRefused(str(_("This phone number already has a place at this event.")))
+        raise BookingRefused(_("This phone number already has a place at this event."))
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE services_checkupevent SET booked = booked + 1, updated_at = now()"
@@ -89,9 +85,7 @@ def booking_create(*, event_id: int, phone: str) -> Booking:
                 phone_last4=phone[-4:],
             )
     except IntegrityError as error:  # the same phone booked at the same moment; place given back
-        raise BookingRefused(
-            str(_("This phone number already has a place at this event."))
-        ) from error
+        raise BookingRefused(_("This phone number already has a place at this event.")) from error
 
 
 @transaction.atomic
@@ -104,9 +98,7 @@ def booking_cancel(*, event_id: int, reference: str, phone: str) -> Booking:
         .first()
     )
     if booking is None or booking.phone_hash != phone_digest(phone):
-        raise BookingRefused(
-            str(_("No live booking with this reference and phone number.")), status=404
-        )
+        raise BookingRefused(_("No live booking with this reference and phone number."), status=404)
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["cancelled_at"])
     CheckupEvent.objects.filter(pk=event_id, booked__gt=0).update(
@@ -115,12 +107,8 @@ def booking_cancel(*, event_id: int, reference: str, phone: str) -> Booking:
     return booking
 
 
-class VisitRefused(Exception):
-    """A van visit that cannot be scheduled; ``message`` says why (HTTP 409)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class VisitRefused(Refused):
+    """A van visit that the van cannot make; the message says why (409)."""
 
 
 def van_travel_time(origin: Point, destination: Point) -> dt.timedelta:
@@ -151,39 +139,41 @@ def van_visit_problem(
     local_start, local_end = starts_at.astimezone(LOCAL_TZ), ends_at.astimezone(LOCAL_TZ)
     day = local_start.date()
     if day.weekday() in van.days_off:
-        return str(_("%(day)s is the van's day off.") % {"day": day.isoformat()})
+        return _("%(day)s is the van's day off.") % {"day": day.isoformat()}
     if (
         local_end.date() != day
         or local_start.time() < van.day_starts
         or local_end.time() > van.day_ends
     ):
-        return str(
-            _("Outside the van's working hours (%(starts)s–%(ends)s).")
-            % {"starts": f"{van.day_starts:%H:%M}", "ends": f"{van.day_ends:%H:%M}"}
-        )
+        return _("Outside the van's working hours (%(starts)s–%(ends)s).") % {
+            "starts": f"{van.day_starts:%H:%M}",
+            "ends": f"{van.day_ends:%H:%M}",
+        }
     visits = list(_same_day_visits(van, day, moving).order_by("starts_at"))
     for other in visits:
         if other.starts_at < ends_at and starts_at < other.ends_at:
-            return str(
-                _("The van is already booked then (event %(id)s, %(starts)s–%(ends)s).")
-                % {"id": other.pk, "starts": f"{other.starts_at.astimezone(LOCAL_TZ):%H:%M}",
-                   "ends": f"{other.ends_at.astimezone(LOCAL_TZ):%H:%M}"}
-            )  # fmt: skip
-    before = [v for v in visits if v.ends_at <= starts_at]
-    after = [v for v in visits if v.starts_at >= ends_at]
-    legs = []
-    if before:
-        legs.append((before[-1], before[-1].ends_at, before[-1].location, location, starts_at))
-    if after:
-        legs.append((after[0], ends_at, location, after[0].location, after[0].starts_at))
-    for other, leaves, origin, destination, due in legs:
-        travel = van_travel_time(origin, destination)
-        if leaves + travel > due:
-            return str(
-                _("The van cannot make it in time: %(minutes)d minutes of driving to or from "
-                  "event %(id)s.") % {"minutes": round(travel.total_seconds() / 60), "id": other.pk}
-            )  # fmt: skip
+            return _("The van is already booked then (event %(id)s, %(starts)s–%(ends)s).") % {
+                "id": other.pk,
+                "starts": f"{other.starts_at.astimezone(LOCAL_TZ):%H:%M}",
+                "ends": f"{other.ends_at.astimezone(LOCAL_TZ):%H:%M}",
+            }
+    previous = next((v for v in reversed(visits) if v.ends_at <= starts_at), None)
+    following = next((v for v in visits if v.starts_at >= ends_at), None)
+    if previous is not None:
+        travel = van_travel_time(previous.location, location)
+        if previous.ends_at + travel > starts_at:
+            return _too_far(previous, travel)
+    if following is not None:
+        travel = van_travel_time(location, following.location)
+        if ends_at + travel > following.starts_at:
+            return _too_far(following, travel)
     return None
+
+
+def _too_far(other: CheckupEvent, travel: dt.timedelta) -> str:
+    return _(
+        "The van cannot make it in time: %(minutes)d minutes of driving to or from event %(id)s."
+    ) % {"minutes": round(travel.total_seconds() / 60), "id": other.pk}
 
 
 @transaction.atomic

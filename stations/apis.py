@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import PublicApi
+from config.api import ERROR_400, GEOJSON, PublicApi, language, validated
 from stations.coordinates import to_wgs84
 from stations.geocoding import geocode
 from stations.models import Amenity
@@ -30,41 +27,10 @@ from stations.serializers import (
     encode_station,
     features_json,
     json_response,
-    point_output,
+    point_echo,
 )
 
-ERROR_400 = OpenApiResponse(
-    OpenApiTypes.OBJECT, description='Invalid parameter: {"errors": {"field": ["message"]}}'
-)
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No station with that code.")
-GEOJSON = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON (RFC 7946)")
-
-
-@functools.cache
-def _input_serializer(
-    serializer_class: type[serializers.Serializer], language: str
-) -> serializers.Serializer:
-    """One instance per input class and language, reused: instantiating a serializer deep-copies
-    its fields, which cost more than the nearest query, and ``run_validation`` keeps no state on
-    the instance. Per language because validators format their messages once (``lazy_format``)."""
-    return serializer_class()
-
-
-def validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """Validate the query string; list fields get every value of a repeated parameter."""
-    serializer = _input_serializer(serializer_class, language())
-    params = request.query_params
-    query = {
-        key: params.getlist(key)
-        if isinstance(serializer.fields.get(key), serializers.ListField)
-        else params[key]
-        for key in params
-    }
-    return serializer.run_validation(query)
-
-
-def language() -> str:
-    return get_language() or "zh-hans"
 
 
 class StationNearestApi(PublicApi):
@@ -97,7 +63,7 @@ class StationNearestApi(PublicApi):
             kinds=params["kind"],
             open_moment=moment if params["open_now"] else None,
         )
-        query |= {"wgs84": [round(lon, 7), round(lat, 7)], crs: point_output(lon, lat, crs)}
+        query |= point_echo(lon, lat, crs)
         return json_response(
             {
                 "type": "FeatureCollection",
@@ -112,7 +78,7 @@ class StationNearestApi(PublicApi):
                     "limit": params["limit"],
                 },
             },
-            features=features_json(found, crs=crs, moment=moment, language=lang),
+            features_json(found, crs=crs, moment=moment, language=lang),
         )
 
 
@@ -175,7 +141,7 @@ class StationListApi(PublicApi):
                 "previous": paginator.get_previous_link(),
                 "crs": params["crs"],
             },
-            features=features,
+            features,
         )
 
 

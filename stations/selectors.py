@@ -1,6 +1,6 @@
 """Reads that answer the worker's questions. Each is a bounded number of indexed queries.
 
-What the API shows about a station is read in one SQL statement (:data:`STATION_VIEW_SQL`, with
+What the API shows about a station is read in one SQL statement (:data:`STATION_VIEW_COLUMNS`, with
 its amenities and hours aggregated as JSON) into :class:`StationView` values: building ORM
 objects and prefetching three relations cost ten times the query itself."""
 
@@ -35,7 +35,7 @@ def amenity_codes(*, including: Sequence[str] = ()) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class StationView:
-    """A station as the API shows it; ``distance_m`` is set by the nearest query."""
+    """A station as the API shows it (the nearest query's distances travel in StationRef)."""
 
     id: int
     version: int
@@ -58,7 +58,6 @@ class StationView:
     """[weekday, "HH:MM:SS" opens, "HH:MM:SS" closes], by weekday and opening time."""
     exceptions: list[list[Any]]
     """[ISO date, closed, opens or null, closes or null, note], by date."""
-    distance_m: float | None = None
 
     @property
     def is_open_status(self) -> bool:
@@ -95,7 +94,6 @@ STATION_VIEW_COLUMNS = """
                               ORDER BY e.date, e.opens), '[]')
        FROM stations_openingexception e WHERE e.station_id = s.id AND e.date >= %s)
 """
-VIEW_WIDTH = len(StationView.__slots__) - 1  # every column but distance_m
 
 
 def exceptions_since(moment: dt.datetime | None) -> dt.date:
@@ -104,21 +102,21 @@ def exceptions_since(moment: dt.datetime | None) -> dt.date:
     return local.date() - dt.timedelta(days=1)
 
 
+def _views(where: str, value: Any, moment: dt.datetime | None) -> list[StationView]:
+    sql = f"SELECT {STATION_VIEW_COLUMNS} FROM stations_station s WHERE {where}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [exceptions_since(moment), value])
+        return [StationView(*row) for row in cursor.fetchall()]
+
+
 def station_views(ids: Sequence[int], *, moment: dt.datetime | None = None) -> list[StationView]:
     """The stations with these ids, in the order given."""
-    sql = f"SELECT {STATION_VIEW_COLUMNS} FROM stations_station s WHERE s.id = ANY(%s)"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [exceptions_since(moment), list(ids)])
-        found = {row[0]: StationView(*row) for row in cursor.fetchall()}
+    found = {view.id: view for view in _views("s.id = ANY(%s)", list(ids), moment)}
     return [found[i] for i in ids if i in found]
 
 
 def station_get(*, code: str, moment: dt.datetime | None = None) -> StationView | None:
-    sql = f"SELECT {STATION_VIEW_COLUMNS} FROM stations_station s WHERE s.code = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [exceptions_since(moment), code])
-        row = cursor.fetchone()
-    return StationView(*row) if row else None
+    return next(iter(_views("s.code = %s", code, moment)), None)
 
 
 @dataclass(frozen=True, slots=True)

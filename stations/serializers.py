@@ -213,6 +213,11 @@ def point_output(lon: float, lat: float, crs: str) -> list[float]:
     return rounded(from_wgs84(lon, lat, crs))
 
 
+def point_echo(lon: float, lat: float, crs: str) -> dict[str, list[float]]:
+    """The query point used, in WGS-84 and in the client's crs."""
+    return {"wgs84": rounded((lon, lat)), crs: point_output(lon, lat, crs)}
+
+
 def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -220,7 +225,7 @@ def to_json(value: Any) -> str:
 @dataclass(frozen=True, slots=True)
 class EncodedStation:
     """A station's GeoJSON Feature as JSON text, but for what each request decides (distance,
-    open now, which crs): ``head`` and ``tail`` are the properties before and after those."""
+    open now, which crs): ``heads`` (per crs) and ``tail`` are the text before and after those."""
 
     schedule: Schedule
     open_status: bool
@@ -300,10 +305,6 @@ class EncodedStationCache:
             if len(self._entries) > self.maxsize:
                 self._entries.popitem(last=False)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
 
 encoded_stations = EncodedStationCache(settings.YIZHAN_ENCODED_STATION_CACHE_SIZE)
 
@@ -329,10 +330,8 @@ def features_json(
     ]
 
 
-def json_response(document: dict[str, Any], **features: list[str]) -> HttpResponse:
-    """``document`` as JSON, with each keyword's already-encoded features spliced in as an array
-    (encoding them again would cost more than the rest of the request)."""
-    text = to_json(document)
-    for key, items in features.items():
-        text = f'{text[:-1]},"{key}":[{",".join(items)}]}}'
+def json_response(document: dict[str, Any], features: list[str]) -> HttpResponse:
+    """``document`` as JSON with the already-encoded features spliced in as its "features"
+    array (encoding them again would cost more than the rest of the request)."""
+    text = f'{to_json(document)[:-1]},"features":[{",".join(features)}]}}'
     return HttpResponse(text, content_type="application/json")

@@ -1,4 +1,5 @@
 import datetime as dt
+import logging
 import zoneinfo
 
 import pytest
@@ -202,3 +203,15 @@ def test_refusals_speak_chinese_by_default(client, events):
         bookings_url(events["full"]), {"phone": "13812345678"}, content_type="application/json"
     )
     assert response.status_code == 409 and response.json()["errors"]["detail"] == ["名额已满。"]
+
+
+def test_a_phone_number_is_never_logged(client, events, caplog):
+    caplog.set_level(logging.DEBUG)
+    url = bookings_url(events["near_sooner"])
+    created = client.post(url, {"phone": "13812345678"}, content_type="application/json")
+    client.post(url, {"phone": "13812345678"}, content_type="application/json")  # 409
+    client.post(url, {"phone": "1381234567"}, content_type="application/json")  # 400
+    reference = created.json()["reference"]
+    client.delete(f"{url}{reference}/", {"phone": "13812345678"}, content_type="application/json")
+    assert caplog.records  # the requests were logged, the numbers were not
+    assert "13812345678" not in caplog.text and "1381234567" not in caplog.text
