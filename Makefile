@@ -16,7 +16,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup lint
-	$(PY) -m pytest
+	$(PY) -m pytest --ds=config.settings.test
 
 # System packages, the database server and PostGIS, the database, migrations, translations.
 setup: $(INSTALLED) $(MO_FILES)
