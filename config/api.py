@@ -7,11 +7,14 @@ import functools
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import APIException
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -42,6 +45,33 @@ class PublicApi(APIView):
     content_negotiation_class = JsonOnlyNegotiation
 
 
+class AuthenticatedApi(APIView):
+    """For managers, organisers and administrators: a token (``Authorization: Token …``) for
+    apps, the session (with its CSRF check) for the web pages. Token first, so that a request
+    with neither gets 401 with a ``WWW-Authenticate`` challenge rather than 403."""
+
+    authentication_classes = (TokenAuthentication, SessionAuthentication)
+    permission_classes = (IsAuthenticated,)
+    content_negotiation_class = JsonOnlyNegotiation
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = _("Send the ETag you read in an If-Match header, so that nobody's change "
+                       "is overwritten unseen.")  # fmt: skip
+    default_code = "precondition_required"
+
+
+def if_match_version(request: Request) -> int:
+    """The version named by the request's ``If-Match`` (428 when there is none). An entity tag
+    that is not a version we issued matches nothing: -1, answered by 412 like any stale one."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    tag = header.removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() else -1
+
+
 def language() -> str:
     return get_language() or "zh-hans"
 
@@ -69,8 +99,10 @@ def validated(serializer_class: type[serializers.Serializer], request: Request) 
     return serializer.run_validation(query)
 
 
-def validated_body(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+def validated_body(
+    serializer_class: type[serializers.Serializer], request: Request, **kwargs: Any
+) -> dict:
     """Validate a JSON request body (400 naming the field)."""
-    serializer = serializer_class(data=request.data)
+    serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.auth import TokenLoginApi
 from config.health import HealthApi
 from services.apis import (
     BookingCancelApi,
@@ -11,13 +12,37 @@ from services.apis import (
     CheckupUpcomingApi,
     CheckupUpcomingIcsApi,
 )
-from stations.apis import AmenityListApi, StationDetailApi, StationListApi, StationNearestApi
+from stations.apis import (
+    AmenityListApi,
+    StationAmenitiesApi,
+    StationAmenityApi,
+    StationDetailApi,
+    StationHistoryApi,
+    StationListApi,
+    StationNearestApi,
+    StationStaleApi,
+    StationVerifyApi,
+)
 
 api_v1 = [
     path("health/", HealthApi.as_view(), name="health"),
+    path("auth/token/", TokenLoginApi.as_view(), name="auth-token"),
     path("stations/", StationListApi.as_view(), name="stations"),
     path("stations/nearest/", StationNearestApi.as_view(), name="stations-nearest"),
+    path("stations/stale/", StationStaleApi.as_view(), name="stations-stale"),
     path("stations/<slug:code>/", StationDetailApi.as_view(), name="station-detail"),
+    path(
+        "stations/<slug:code>/amenities/",
+        StationAmenitiesApi.as_view(),
+        name="station-amenities",
+    ),
+    path(
+        "stations/<slug:code>/amenities/<slug:amenity_code>/",
+        StationAmenityApi.as_view(),
+        name="station-amenity",
+    ),
+    path("stations/<slug:code>/verify/", StationVerifyApi.as_view(), name="station-verify"),
+    path("stations/<slug:code>/history/", StationHistoryApi.as_view(), name="station-history"),
     path("amenities/", AmenityListApi.as_view(), name="amenities"),
     path("checkups/upcoming/", CheckupUpcomingApi.as_view(), name="checkups-upcoming"),
     path("checkups/upcoming.ics", CheckupUpcomingIcsApi.as_view(), name="checkups-upcoming-ics"),

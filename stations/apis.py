@@ -4,33 +4,85 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import ERROR_400, GEOJSON, PublicApi, language, validated
+from config.api import (
+    ERROR_400,
+    GEOJSON,
+    AuthenticatedApi,
+    PublicApi,
+    if_match_version,
+    language,
+    validated,
+    validated_body,
+)
 from stations.coordinates import to_wgs84
 from stations.geocoding import geocode
 from stations.models import Amenity
 from stations.opening_hours import LOCAL_TZ
-from stations.selectors import StationRef, station_get, station_list, station_nearest_list
+from stations.permissions import check_manages, may_manage_stations
+from stations.selectors import (
+    StationRef,
+    stale_before,
+    station_get,
+    station_history,
+    station_list,
+    station_nearest_list,
+    station_stale_list,
+)
 from stations.serializers import (
+    AmenityCodeField,
+    CrsInput,
     DetailInput,
     NearestInput,
+    StationAmenityAddInput,
+    StationAmenityPatchInput,
+    StationChangeOutput,
     StationListInput,
+    StationPatchInput,
     encode_station,
     features_json,
     json_response,
     point_echo,
 )
+from stations.services import (
+    etag,
+    station_amenity_remove,
+    station_amenity_set,
+    station_update,
+    station_verify,
+)
 
+ERROR_401 = OpenApiResponse(OpenApiTypes.OBJECT, description="Not logged in.")
+ERROR_403 = OpenApiResponse(OpenApiTypes.OBJECT, description="Not this user's station.")
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No station with that code.")
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the station as last read (GET /api/v1/stations/{code}/).",
+)
+WRITE_RESPONSES = {
+    200: OpenApiResponse(GEOJSON.response, description="The station as changed, new ETag."),
+    400: ERROR_400,
+    401: ERROR_401,
+    403: ERROR_403,
+    404: ERROR_404,
+    409: OpenApiResponse(OpenApiTypes.OBJECT, description="Refused by a rule."),
+    412: OpenApiResponse(OpenApiTypes.OBJECT, description="Stale If-Match: current version."),
+    428: OpenApiResponse(OpenApiTypes.OBJECT, description="No If-Match header."),
+}
 
 
 class StationNearestApi(PublicApi):
@@ -82,21 +134,167 @@ class StationNearestApi(PublicApi):
         )
 
 
-class StationDetailApi(PublicApi):
+def station_feature_response(request: Request, code: str, *, status: int = 200) -> HttpResponse:
+    """One station as a GeoJSON Feature (``crs`` and ``at`` from the query string), with its
+    version as the ETag that a manager's next write must send back in If-Match."""
+    params = validated(DetailInput, request)
+    moment = params.get("at") or timezone.now()
+    station = station_get(code=code, moment=moment)
+    if station is None:
+        raise NotFound(_("No station with code “%s”.") % code)
+    encoded = encode_station(station, english=language().startswith("en"))
+    feature = encoded.feature(
+        crs=params["crs"], moment=moment, distance_m=None, stale_before=stale_before()
+    )
+    response = HttpResponse(feature, content_type="application/json", status=status)
+    response["ETag"] = etag(station.version)
+    return response
+
+
+class ManagerApi(AuthenticatedApi):
+    """A station manager's (or an administrator's) operation on one station."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS or self.manager_reads:
+            check_manages(request.user, kwargs["code"])
+
+    manager_reads = True
+    """False when reading is public and only writes are the manager's."""
+
+
+class StationDetailApi(ManagerApi):
+    manager_reads = False
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method in SAFE_METHODS else super().get_permissions()
+
     @extend_schema(
         operation_id="station_detail",
         parameters=[DetailInput],
         responses={200: GEOJSON, 400: ERROR_400, 404: ERROR_404},
     )
     def get(self, request: Request, code: str) -> HttpResponse:
-        params = validated(DetailInput, request)
-        moment = params.get("at") or timezone.now()
-        station = station_get(code=code, moment=moment)
-        if station is None:
-            raise NotFound(_("No station with code “%s”.") % code)
-        encoded = encode_station(station, english=language().startswith("en"))
-        feature = encoded.feature(crs=params["crs"], moment=moment, distance_m=None)
-        return HttpResponse(feature, content_type="application/json")
+        return station_feature_response(request, code)
+
+    @extend_schema(
+        operation_id="station_update",
+        summary="Change a station's status, hours, phone, seats or notes (its managers)",
+        parameters=[DetailInput, IF_MATCH],
+        request=StationPatchInput,
+        responses=WRITE_RESPONSES,
+    )
+    def patch(self, request: Request, code: str) -> HttpResponse:
+        expected = if_match_version(request)
+        data = validated_body(StationPatchInput, request)
+        hours = data.pop("opening_hours", {})
+        station_update(
+            code=code,
+            expected_version=expected,
+            actor=request.user,
+            fields=data,
+            weekly=hours.get("weekly"),
+            exceptions=hours.get("exceptions"),
+        )
+        return station_feature_response(request, code)
+
+
+def amenity_in_path(amenity_code: str) -> str:
+    try:
+        return AmenityCodeField().run_validation(amenity_code)
+    except ValidationError as exc:
+        raise ValidationError({"amenity_code": exc.detail}) from None
+
+
+class StationAmenitiesApi(ManagerApi):
+    @extend_schema(
+        operation_id="station_amenity_add",
+        summary="Add an amenity to a station (its managers)",
+        parameters=[DetailInput, IF_MATCH],
+        request=StationAmenityAddInput,
+        responses=WRITE_RESPONSES,
+    )
+    def post(self, request: Request, code: str) -> HttpResponse:
+        expected = if_match_version(request)
+        data = validated_body(StationAmenityAddInput, request)
+        station_amenity_set(
+            code=code,
+            amenity_code=data["amenity"],
+            expected_version=expected,
+            actor=request.user,
+            status=data["status"],
+            details=data["details"],
+            adding=True,
+        )
+        return station_feature_response(request, code, status=201)
+
+
+class StationAmenityApi(ManagerApi):
+    @extend_schema(
+        operation_id="station_amenity_update",
+        summary="Change an amenity's status or details (its managers)",
+        parameters=[DetailInput, IF_MATCH],
+        request=StationAmenityPatchInput,
+        responses=WRITE_RESPONSES,
+    )
+    def patch(self, request: Request, code: str, amenity_code: str) -> HttpResponse:
+        amenity_code = amenity_in_path(amenity_code)
+        expected = if_match_version(request)
+        data = validated_body(StationAmenityPatchInput, request)
+        station_amenity_set(
+            code=code,
+            amenity_code=amenity_code,
+            expected_version=expected,
+            actor=request.user,
+            **data,
+        )
+        return station_feature_response(request, code)
+
+    @extend_schema(
+        operation_id="station_amenity_remove",
+        summary="Remove an amenity from a station (its managers)",
+        parameters=[DetailInput, IF_MATCH],
+        request=None,
+        responses=WRITE_RESPONSES,
+    )
+    def delete(self, request: Request, code: str, amenity_code: str) -> HttpResponse:
+        amenity_code = amenity_in_path(amenity_code)
+        station_amenity_remove(
+            code=code,
+            amenity_code=amenity_code,
+            expected_version=if_match_version(request),
+            actor=request.user,
+        )
+        return station_feature_response(request, code)
+
+
+class StationVerifyApi(ManagerApi):
+    @extend_schema(
+        operation_id="station_verify",
+        summary="Confirm that everything shown about a station is still true (its managers)",
+        parameters=[DetailInput, IF_MATCH],
+        request=None,
+        responses=WRITE_RESPONSES,
+    )
+    def post(self, request: Request, code: str) -> HttpResponse:
+        station_verify(code=code, expected_version=if_match_version(request), actor=request.user)
+        return station_feature_response(request, code)
+
+
+class HistoryPagination(PageNumberPagination):
+    page_size = 50
+
+
+class StationHistoryApi(ManagerApi):
+    @extend_schema(
+        operation_id="station_history",
+        summary="Every change to a station, newest first (its managers, administrators)",
+        responses={200: StationChangeOutput(many=True), 401: ERROR_401, 403: ERROR_403},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        paginator = HistoryPagination()
+        page = paginator.paginate_queryset(station_history(code=code), request, view=self)
+        return paginator.get_paginated_response(StationChangeOutput(page, many=True).data)
 
 
 class StationPagination(PageNumberPagination):
@@ -156,3 +354,35 @@ class AmenityListApi(PublicApi):
             for a in Amenity.objects.all()
         ]
         return Response({"count": len(amenities), "results": amenities})
+
+
+class StationStaleApi(AuthenticatedApi):
+    @extend_schema(
+        operation_id="stations_stale",
+        summary="The caller's stations not verified or changed recently (managers)",
+        parameters=[CrsInput],
+        responses={200: GEOJSON, 401: ERROR_401, 403: ERROR_403},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        if not may_manage_stations(request.user):
+            raise PermissionDenied(_("Only station managers and administrators may do this."))
+        params = validated(CrsInput, request)
+        paginator = StationPagination()
+        stale = station_stale_list(user=request.user).values_list("id", "code", "version")
+        rows = paginator.paginate_queryset(stale, request, view=self)
+        features = features_json(
+            [StationRef(*row) for row in rows],
+            crs=params["crs"],
+            moment=timezone.now(),
+            language=language(),
+        )
+        return json_response(
+            {
+                "type": "FeatureCollection",
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "stale_after_days": settings.YIZHAN_STALE_AFTER_DAYS,
+            },
+            features,
+        )

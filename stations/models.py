@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, FloatField, Func, Q
 from django.db.models.lookups import Range
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -93,6 +97,19 @@ class Station(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     last_verified_at = models.DateTimeField(_("last verified at"), null=True, blank=True)
+    last_changed_at = models.DateTimeField(
+        _("last changed at"),
+        null=True,
+        blank=True,
+        help_text=_("When a manager, an administrator or an import last changed what it shows."),
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("managers"),
+        related_name="managed_stations",
+        blank=True,
+        help_text=_("Station managers who may change this station."),
+    )
     is_synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -125,6 +142,12 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def confirmed_at(self) -> dt.datetime | None:
+        """The last time someone verified or changed the station (its freshness)."""
+        moments = [m for m in (self.last_verified_at, self.last_changed_at) if m is not None]
+        return max(moments, default=None)
 
 
 class StationAmenity(models.Model):
@@ -226,3 +249,41 @@ class OpeningException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'closed' if self.closed else f'{self.opens}–{self.closes}'}"
+
+
+class StationChange(models.Model):
+    """One change to a station or its amenities, hours or exceptions: who, when, through what,
+    and every field's value before and after (``changes``: {field: {"before": …, "after": …}})."""
+
+    class Source(models.TextChoices):
+        API = "api", _("API")
+        ADMIN = "admin", _("admin site")
+        IMPORT = "import", _("import")
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="changes", db_index=False
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(
+        _("by (name)"), max_length=150, blank=True, help_text=_("Kept if the account goes.")
+    )
+    source = models.CharField(_("through"), max_length=10, choices=Source.choices)
+    action = models.CharField(_("action"), max_length=40)
+    changes = models.JSONField(_("changes"), encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("station change")
+        verbose_name_plural = _("station changes")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["station", "-at"], name="stationchange_station_at")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -1,13 +1,16 @@
-"""Turning one row of station data (a GeoJSON feature) into validated, unsaved model objects.
+"""Station data as interchange records, both ways: one GeoJSON feature (a row of the demo data,
+an import file or an export) into validated, unsaved model objects, and a station back into the
+same feature.
 
 Every problem is reported as a :class:`RowError` naming the row and the field, so that a loader
-can list every bad row and write nothing.
+can list every bad row and write nothing. :func:`record_properties` is also what the audit
+history compares (before → after) and what re-imports compare to find that nothing changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +18,7 @@ from django.contrib.gis.geos import GEOSException, Point
 from django.core.exceptions import ValidationError
 
 from stations.models import OpeningException, OpeningPeriod, Station, StationAmenity
-from stations.opening_hours import Period, same_day_overlaps, weekly_overlaps
+from stations.opening_hours import LOCAL_TZ, Period, same_day_overlaps, weekly_overlaps
 
 STATION_FIELDS = (
     "code",
@@ -71,6 +74,32 @@ def parse_point(geometry: Any) -> Point:
     return point
 
 
+def weekly_problem(periods: Iterable[OpeningPeriod]) -> str | None:
+    """Why these weekly periods cannot stand together (the first overlap), or None."""
+    clashes = weekly_overlaps((p.weekday, Period(p.opens, p.closes)) for p in periods)
+    if not clashes:
+        return None
+    day_a, a, day_b, b = clashes[0]
+    return f"periods overlap: day {day_a} {a.label()} and day {day_b} {b.label()}."
+
+
+def exceptions_problem(exceptions: Iterable[OpeningException]) -> str | None:
+    """Why these dated exceptions cannot stand together, or None."""
+    by_date: dict[dt.date, list[Period]] = {}
+    closed_dates = set()
+    for e in exceptions:
+        if e.closed:
+            closed_dates.add(e.date)
+        else:
+            by_date.setdefault(e.date, []).append(Period(e.opens, e.closes))
+    for day in sorted(by_date):
+        if day in closed_dates:
+            return f"{day} is both closed all day and open."
+        if same_day_overlaps(by_date[day]):
+            return f"exception periods on {day} overlap."
+    return None
+
+
 def parse_weekly(rows: Any) -> list[OpeningPeriod]:
     periods = []
     for item in rows or []:
@@ -91,16 +120,9 @@ def parse_weekly(rows: Any) -> list[OpeningPeriod]:
                 closes=parse_time(closes, "opening_hours"),
             )
         )
-    clashes = weekly_overlaps((p.weekday, Period(p.opens, p.closes)) for p in periods)
-    if clashes:
-        day_a, a, day_b, b = clashes[0]
-        raise ValidationError(
-            {
-                "opening_hours": [
-                    f"periods overlap: day {day_a} {a.label()} and day {day_b} {b.label()}."
-                ]
-            }
-        )
+    problem = weekly_problem(periods)
+    if problem:
+        raise ValidationError({"opening_hours": [problem]})
     return periods
 
 
@@ -124,13 +146,9 @@ def parse_exceptions(rows: Any, today: dt.date) -> list[OpeningException]:
             exception.opens = parse_time(item.get("opens"), "opening_hours")
             exception.closes = parse_time(item.get("closes"), "opening_hours")
         exceptions.append(exception)
-    by_date: dict[dt.date, list[Period]] = {}
-    for e in exceptions:
-        if not e.closed:
-            by_date.setdefault(e.date, []).append(Period(e.opens, e.closes))
-    for day, periods in by_date.items():
-        if same_day_overlaps(periods):
-            raise ValidationError({"opening_hours": [f"exception periods on {day} overlap."]})
+    problem = exceptions_problem(exceptions)
+    if problem:
+        raise ValidationError({"opening_hours": [problem]})
     return exceptions
 
 
@@ -179,8 +197,10 @@ def record_from_feature(
             step()
         except ValidationError as exc:
             errors.update(exc.message_dict)
-    if "verified_days_ago" in props:
-        station.last_verified_at = now - dt.timedelta(days=props["verified_days_ago"])
+    try:
+        station.last_verified_at = _parse_verified(props, now)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     try:
         # Ranges and uniqueness are checked above and by the loader, without a query per row.
         station.full_clean(exclude=list(errors), validate_unique=False, validate_constraints=False)
@@ -191,6 +211,101 @@ def record_from_feature(
     return record
 
 
+def _parse_verified(props: Mapping[str, Any], now: dt.datetime) -> dt.datetime | None:
+    """``last_verified_at`` (ISO, as exported) or, in demo data, ``verified_days_ago``."""
+    if props.get("last_verified_at"):
+        try:
+            moment = dt.datetime.fromisoformat(str(props["last_verified_at"]))
+        except ValueError:
+            raise ValidationError(
+                {"last_verified_at": [f"{props['last_verified_at']!r} is not an ISO datetime."]}
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
+    if "verified_days_ago" in props:
+        return now - dt.timedelta(days=props["verified_days_ago"])
+    return None
+
+
 def _parse_hours(record: StationRecord, hours: Mapping[str, Any], today: dt.date) -> None:
     record.periods = parse_weekly(hours.get("weekly"))
     record.exceptions = parse_exceptions(hours.get("exceptions"), today)
+
+
+def _hhmm(t: dt.time | None) -> str | None:
+    return None if t is None else f"{t:%H:%M}"
+
+
+def record_properties(record: StationRecord) -> dict[str, Any]:
+    """The record as the properties of its interchange feature (what :func:`record_from_feature`
+    reads back): plain JSON values, children in a fixed order."""
+    station = record.station
+    props: dict[str, Any] = {name: getattr(station, name) for name in STATION_FIELDS}
+    verified = station.last_verified_at
+    props["last_verified_at"] = verified and verified.astimezone(LOCAL_TZ).isoformat()
+    props["opening_hours"] = {
+        "weekly": sorted([p.weekday, _hhmm(p.opens), _hhmm(p.closes)] for p in record.periods),
+        "exceptions": sorted(
+            (
+                {
+                    "date": e.date.isoformat(),
+                    "closed": e.closed,
+                    "opens": _hhmm(e.opens),
+                    "closes": _hhmm(e.closes),
+                    "note": e.note,
+                }
+                for e in record.exceptions
+            ),
+            key=lambda e: (e["date"], e["opens"] or ""),
+        ),
+    }
+    props["amenities"] = sorted(
+        (
+            {"code": a.amenity_id, "status": a.status, "details": a.details}
+            for a in record.amenities
+        ),
+        key=lambda a: a["code"],
+    )
+    return props
+
+
+def record_coordinates(record: StationRecord) -> list[float]:
+    return [round(record.station.location.x, 7), round(record.station.location.y, 7)]
+
+
+def record_snapshot(record: StationRecord) -> dict[str, Any]:
+    """Everything a change can touch, flat enough to diff field by field: one key per station
+    field, per amenity (``amenities.<code>``) and per kind of hours."""
+    props = record_properties(record)
+    hours = props.pop("opening_hours")
+    amenities = props.pop("amenities")
+    snapshot = props | {
+        "location": record_coordinates(record),
+        "opening_hours.weekly": hours["weekly"],
+        "opening_hours.exceptions": hours["exceptions"],
+    }
+    for amenity in amenities:
+        code = amenity.pop("code")
+        snapshot[f"amenities.{code}"] = amenity
+    return snapshot
+
+
+def snapshot_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """{key: {"before": …, "after": …}} for every key whose value differs (None = absent)."""
+    keys = list(before) + [key for key in after if key not in before]
+    return {
+        key: {"before": before.get(key), "after": after.get(key)}
+        for key in keys
+        if before.get(key) != after.get(key)
+    }
+
+
+def station_records(stations: Iterable[Station]) -> Iterator[StationRecord]:
+    """Records of stations whose amenities, periods and exceptions were prefetched (or will be
+    read per station)."""
+    for station in stations:
+        yield StationRecord(
+            station,
+            list(station.amenities.all()),
+            list(station.opening_periods.all()),
+            list(station.opening_exceptions.all()),
+        )

@@ -11,14 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Polygon
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from stations.conditions import filter_queryset, station_conditions, where_clause
-from stations.models import Amenity, Station
+from stations.models import Amenity, Station, StationChange
 from stations.nearest import nearest_rows
 from stations.opening_hours import LOCAL_TZ, Period, Schedule
+from stations.permissions import managed_stations
 
 _amenity_codes: list[str] = []
 
@@ -51,6 +56,8 @@ class StationView:
     lon: float
     lat: float
     last_verified_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    """Last verified or changed by a person or an import (freshness)."""
     is_synthetic: bool
     amenities: list[list[Any]]
     """[code, name, name_en, status, details], in catalogue order."""
@@ -82,7 +89,8 @@ def _period(opens: str, closes: str) -> Period:
 STATION_VIEW_COLUMNS = """
     s.id, s.version, s.code, s.name, s.name_en, s.address, s.city, s.district, s.kind, s.status,
     s.phone,
-    ST_X(s.location), ST_Y(s.location), s.last_verified_at, s.is_synthetic,
+    ST_X(s.location), ST_Y(s.location), s.last_verified_at,
+    greatest(s.last_verified_at, s.last_changed_at), s.is_synthetic,
     (SELECT coalesce(json_agg(json_build_array(a.code, a.name, a.name_en, sa.status, sa.details)
                               ORDER BY a.sort_order, a.code), '[]')
        FROM stations_stationamenity sa JOIN stations_amenity a ON a.code = sa.amenity_id
@@ -181,3 +189,24 @@ def station_list(
         viewport.srid = 4326
         queryset = queryset.filter(location__intersects=viewport)
     return queryset.order_by("code")
+
+
+def stale_before() -> dt.datetime:
+    """Stations neither verified nor changed since this moment are stale (workers are told to
+    call to confirm); ``YIZHAN_STALE_AFTER_DAYS`` ago."""
+    return timezone.now() - dt.timedelta(days=settings.YIZHAN_STALE_AFTER_DAYS)
+
+
+def station_stale_list(*, user: AbstractBaseUser) -> QuerySet[Station]:
+    """The stale stations among those ``user`` manages, least recently confirmed first."""
+    confirmed = Greatest("last_verified_at", "last_changed_at")
+    return (
+        managed_stations(user)
+        .annotate(confirmed_at=confirmed)
+        .filter(Q(confirmed_at__lt=stale_before()) | Q(confirmed_at__isnull=True))
+        .order_by("confirmed_at", "code")
+    )
+
+
+def station_history(*, code: str) -> QuerySet[StationChange]:
+    return StationChange.objects.filter(station__code=code).order_by("-at", "-id")

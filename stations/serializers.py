@@ -22,13 +22,21 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from stations.coordinates import Crs, from_wgs84, in_every_crs
-from stations.models import Station
+from stations.models import (
+    OpeningException,
+    OpeningPeriod,
+    Station,
+    StationAmenity,
+    StationChange,
+)
 from stations.opening_hours import LOCAL_TZ, Schedule
+from stations.records import exceptions_problem, weekly_problem
 from stations.selectors import (
     StationRef,
     StationView,
     amenity_codes,
     exceptions_since,
+    stale_before,
     station_views,
 )
 
@@ -159,10 +167,20 @@ class DetailInput(serializers.Serializer):
     at = LocalDateTimeField(required=False)
 
 
+def _overnight(opens: str, closes: str) -> bool:
+    """Runs past midnight (not the whole day 00:00–00:00); "HH:MM:SS" texts compare as times."""
+    return closes <= opens and not opens == closes == "00:00:00"
+
+
 def opening_hours_output(station: StationView, schedule: Schedule) -> dict[str, Any]:
     return {
         "weekly": [
-            {"weekday": weekday, "opens": opens[:5], "closes": closes[:5]}
+            {
+                "weekday": weekday,
+                "opens": opens[:5],
+                "closes": closes[:5],
+                "overnight": _overnight(opens, closes),
+            }
             for weekday, opens, closes in station.weekly
         ],
         "exceptions": [
@@ -171,6 +189,7 @@ def opening_hours_output(station: StationView, schedule: Schedule) -> dict[str, 
                 "closed": closed,
                 "opens": opens and opens[:5],
                 "closes": closes and closes[:5],
+                "overnight": not closed and _overnight(opens, closes),
                 "note": note,
             }
             for date, closed, opens, closes, note in station.exceptions
@@ -229,18 +248,32 @@ class EncodedStation:
 
     schedule: Schedule
     open_status: bool
+    confirmed_at: dt.datetime | None
+    stale_notice: str
+    """JSON text of the notice shown while the station is stale."""
     heads: dict[str, str]
     """Per crs: the Feature up to and including the fixed leading properties."""
     tail: str
 
-    def feature(self, *, crs: str, moment: dt.datetime, distance_m: float | None) -> str:
+    def feature(
+        self, *, crs: str, moment: dt.datetime, distance_m: float | None, stale_before: dt.datetime
+    ) -> str:
         # repr of a float is its JSON text
         middle = "" if distance_m is None else f'"distance_m":{round(distance_m, 1)!r},'
         open_now = "true" if self.open_status and self.schedule.is_open_at(moment) else "false"
-        return f'{self.heads[crs]}{middle}"open_now":{open_now},{self.tail}}}}}'
+        if self.confirmed_at is None or self.confirmed_at < stale_before:
+            freshness = f'"stale":true,"stale_notice":{self.stale_notice},'
+        else:
+            freshness = '"stale":false,"stale_notice":null,'
+        return f'{self.heads[crs]}{middle}"open_now":{open_now},{freshness}{self.tail}}}}}'
+
+
+STALE_NOTICE = _("Not confirmed for a while: call the station to confirm before you go.")
 
 
 def encode_station(station: StationView, *, english: bool) -> EncodedStation:
+    """Encoded in the active language (the stale notice); ``english`` picks the amenity names
+    (the caller's language, which is the active one)."""
     schedule = station.schedule()
     where = in_every_crs(station.lon, station.lat)
     name_index = 2 if english else 1
@@ -278,7 +311,12 @@ def encode_station(station: StationView, *, english: bool) -> EncodedStation:
         for crs, point in where.items()
     }
     return EncodedStation(
-        schedule=schedule, open_status=station.is_open_status, heads=heads, tail=to_json(tail)[1:-1]
+        schedule=schedule,
+        open_status=station.is_open_status,
+        confirmed_at=station.confirmed_at,
+        stale_notice=to_json(str(STALE_NOTICE)),
+        heads=heads,
+        tail=to_json(tail)[1:-1],
     )
 
 
@@ -316,7 +354,7 @@ def features_json(
     not encoded yet, none when all are."""
     english = language.startswith("en")
     moment = moment.astimezone(LOCAL_TZ)  # once, not once per station
-    since = exceptions_since(moment)
+    since, cutoff = exceptions_since(moment), stale_before()
     found = {ref.id: encoded_stations.get((ref.id, ref.version, since, english)) for ref in refs}
     missing = [station_id for station_id, entry in found.items() if entry is None]
     if missing:
@@ -324,7 +362,9 @@ def features_json(
             found[view.id] = encode_station(view, english=english)
             encoded_stations.put((view.id, view.version, since, english), found[view.id])
     return [
-        found[ref.id].feature(crs=crs, moment=moment, distance_m=ref.distance_m)
+        found[ref.id].feature(
+            crs=crs, moment=moment, distance_m=ref.distance_m, stale_before=cutoff
+        )
         for ref in refs
         if found[ref.id] is not None
     ]
@@ -335,3 +375,156 @@ def json_response(document: dict[str, Any], features: list[str]) -> HttpResponse
     array (encoding them again would cost more than the rest of the request)."""
     text = f'{to_json(document)[:-1]},"features":[{",".join(features)}]}}'
     return HttpResponse(text, content_type="application/json")
+
+
+# Managers' writes -------------------------------------------------------------------------
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses members it does not know, rather than ignoring them: a manager who sends
+    ``"name"`` must learn it was not changed."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Not a field you can change here.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+MIDNIGHT = dt.time(0)
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+
+
+class PeriodTimesInput(StrictSerializer):
+    """``closes`` must come after ``opens`` unless ``overnight`` says the period runs past
+    midnight; 00:00–00:00 is the whole day."""
+
+    opens = serializers.TimeField(input_formats=TIME_FORMATS)
+    closes = serializers.TimeField(input_formats=TIME_FORMATS)
+    overnight = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        opens, closes = attrs.get("opens"), attrs.get("closes")
+        whole_day = opens == closes == MIDNIGHT
+        if opens is not None and closes <= opens and not whole_day and not attrs["overnight"]:
+            raise serializers.ValidationError(
+                {"closes": [_("Must be after opens (set overnight for hours past midnight).")]}
+            )
+        return attrs
+
+
+class WeeklyPeriodInput(PeriodTimesInput):
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text=_("0 = Monday"))
+
+
+class OpeningExceptionInput(PeriodTimesInput):
+    date = serializers.DateField()
+    closed = serializers.BooleanField(required=False, default=False)
+    opens = serializers.TimeField(input_formats=TIME_FORMATS, required=False, allow_null=True)
+    closes = serializers.TimeField(input_formats=TIME_FORMATS, required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_times = attrs.get("opens") is not None, attrs.get("closes") is not None
+        if attrs["closed"] and any(has_times):
+            raise serializers.ValidationError(
+                {"opens": [_("A day closed all day has no opening times.")]}
+            )
+        if not attrs["closed"] and not all(has_times):
+            missing = "opens" if not has_times[0] else "closes"
+            raise serializers.ValidationError(
+                {missing: [_("Give opens and closes, or closed: true.")]}
+            )
+        return super().validate(attrs)
+
+
+class OpeningHoursInput(StrictSerializer):
+    """Replaces the weekly periods and/or the dated exceptions (whichever is given)."""
+
+    weekly = WeeklyPeriodInput(many=True, required=False, max_length=50)
+    exceptions = OpeningExceptionInput(many=True, required=False, max_length=400)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        weekly = [
+            OpeningPeriod(weekday=p["weekday"], opens=p["opens"], closes=p["closes"])
+            for p in attrs.get("weekly", [])
+        ]
+        exceptions = [
+            OpeningException(
+                date=e["date"],
+                closed=e["closed"],
+                opens=e.get("opens"),
+                closes=e.get("closes"),
+                note=e["note"],
+            )
+            for e in attrs.get("exceptions", [])
+        ]
+        for name, problem in [
+            ("weekly", weekly_problem(weekly)),
+            ("exceptions", exceptions_problem(exceptions)),
+        ]:
+            if problem:
+                raise serializers.ValidationError({name: [problem]})
+        return {
+            "weekly": weekly if "weekly" in attrs else None,
+            "exceptions": exceptions if "exceptions" in attrs else None,
+        }
+
+
+class StationPatchInput(StrictSerializer):
+    status = serializers.ChoiceField(choices=Station.Status.choices, required=False)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    seats = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=9999)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    opening_hours = OpeningHoursInput(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(_("Nothing to change."))
+        return attrs
+
+
+class AmenityCodeField(serializers.CharField):
+    """One code of the amenity catalogue (unknown → the list of valid codes)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=40, **kwargs)
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data)
+        valid = amenity_codes(including=[code])
+        if code not in valid:
+            raise serializers.ValidationError(
+                _("Unknown code(s): %(unknown)s. Valid codes: %(valid)s.")
+                % {"unknown": code, "valid": ", ".join(valid)}
+            )
+        return code
+
+
+class StationAmenityPatchInput(StrictSerializer):
+    status = serializers.ChoiceField(choices=StationAmenity.Status.choices, required=False)
+    details = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(_("Nothing to change."))
+        return attrs
+
+
+class StationAmenityAddInput(StrictSerializer):
+    amenity = AmenityCodeField()
+    status = serializers.ChoiceField(
+        choices=StationAmenity.Status.choices, default=StationAmenity.Status.AVAILABLE
+    )
+    details = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class StationChangeOutput(serializers.ModelSerializer):
+    by = serializers.CharField(source="actor_name")
+
+    class Meta:
+        model = StationChange
+        fields = ["id", "at", "by", "source", "action", "changes"]

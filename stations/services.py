@@ -1,16 +1,35 @@
-"""Writes to the station registry, with their rules. Every function here is atomic."""
+"""Writes to the station registry, with their rules. Every function here is atomic.
+
+A manager's write (:func:`station_change`) locks the station, checks the version the writer last
+saw (optimistic concurrency: nobody overwrites a change they have not seen), and records what
+changed, before → after, in the audit history."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from stations.models import AdminArea, OpeningException, OpeningPeriod, Station, StationAmenity
-from stations.records import StationRecord
+from config.exceptions import Refused
+from stations.models import (
+    AdminArea,
+    OpeningException,
+    OpeningPeriod,
+    Station,
+    StationAmenity,
+    StationChange,
+)
+from stations.records import StationRecord, record_snapshot, snapshot_diff, station_records
+
+# Fields a manager may change through the API (the rest come from the registry's source).
+MANAGER_FIELDS = ("status", "phone", "seats", "notes")
 
 ADMIN_AREA_FIELDS = ("name", "name_en", "city", "city_en", "province", "source")
 
@@ -53,3 +72,186 @@ def stations_create_missing(*, records: Sequence[StationRecord]) -> tuple[int, i
     OpeningPeriod.objects.bulk_create(periods, batch_size=2000)
     OpeningException.objects.bulk_create(exceptions, batch_size=2000)
     return len(new), len(existing)
+
+
+class StaleVersion(Refused):
+    """The writer's copy is out of date (HTTP 412 Precondition Failed)."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(
+            _("The station has changed since you read it (now version %(version)s): read it "
+              "again and repeat your change.") % {"version": current_version},
+            status=412,
+        )  # fmt: skip
+        self.current_version = current_version
+        self.extra = {"current_version": current_version}
+        self.headers = {"ETag": etag(current_version)}
+
+
+def etag(version: int) -> str:
+    """A station's entity tag: its version (strong; every change raises it)."""
+    return f'"{version}"'
+
+
+def _record(station: Station) -> StationRecord:
+    return next(station_records([station]))
+
+
+def station_change_record(
+    *,
+    station: Station,
+    before: dict[str, Any],
+    actor: AbstractBaseUser | None,
+    source: str,
+    action: str,
+) -> StationChange | None:
+    """Compare the station now with ``before`` (a :func:`record_snapshot`); when anything
+    differs, record the change and, unless only the verification moved, when it was made."""
+    changes = snapshot_diff(before, record_snapshot(_record(station)))
+    if not changes:
+        return None
+    now = timezone.now()
+    if set(changes) != {"last_verified_at"}:
+        Station.objects.filter(pk=station.pk).update(last_changed_at=now)
+    return StationChange.objects.create(
+        station=station,
+        at=now,
+        actor=actor,
+        actor_name=actor.get_username() if actor else "",
+        source=source,
+        action=action,
+        changes=changes,
+    )
+
+
+@contextmanager
+def station_change(
+    *,
+    code: str,
+    expected_version: int | None,
+    actor: AbstractBaseUser | None,
+    source: str,
+    action: str,
+) -> Iterator[Station]:
+    """The station, locked for the block's change; on leaving, the change is recorded.
+
+    ``expected_version`` is the version the writer last read (None: no check, for the admin
+    site, which saves whole forms); a mismatch raises :class:`StaleVersion` before anything is
+    written."""
+    with transaction.atomic():
+        station = Station.objects.select_for_update().get(code=code)
+        if expected_version is not None and station.version != expected_version:
+            raise StaleVersion(station.version)
+        before = record_snapshot(_record(station))
+        yield station
+        station_change_record(
+            station=station, before=before, actor=actor, source=source, action=action
+        )
+
+
+def _version(station: Station) -> int:
+    return Station.objects.values_list("version", flat=True).get(pk=station.pk)
+
+
+def station_update(
+    *,
+    code: str,
+    expected_version: int,
+    actor: AbstractBaseUser,
+    fields: dict[str, Any],
+    weekly: Sequence[OpeningPeriod] | None = None,
+    exceptions: Sequence[OpeningException] | None = None,
+) -> int:
+    """Change the manager's fields and, when given, replace the weekly periods or the dated
+    exceptions (already validated together). Returns the new version."""
+    unknown = set(fields) - set(MANAGER_FIELDS)
+    if unknown:
+        raise ValueError(f"not a manager's field: {sorted(unknown)}")
+    with station_change(
+        code=code,
+        expected_version=expected_version,
+        actor=actor,
+        source=StationChange.Source.API,
+        action="update",
+    ) as station:
+        for name, value in fields.items():
+            setattr(station, name, value)
+        if fields:
+            station.full_clean(validate_unique=False)
+            station.save(update_fields=[*fields, "updated_at"])
+        if weekly is not None:
+            station.opening_periods.all().delete()
+            OpeningPeriod.objects.bulk_create(
+                OpeningPeriod(station=station, weekday=p.weekday, opens=p.opens, closes=p.closes)
+                for p in weekly
+            )
+        if exceptions is not None:
+            station.opening_exceptions.all().delete()
+            for exception in exceptions:
+                exception.station = station
+            OpeningException.objects.bulk_create(exceptions)
+    return _version(station)
+
+
+def station_amenity_set(
+    *,
+    code: str,
+    amenity_code: str,
+    expected_version: int,
+    actor: AbstractBaseUser,
+    status: str | None = None,
+    details: str | None = None,
+    adding: bool = False,
+) -> int:
+    """Add an amenity to the station (``adding``; refused if it has it) or change one it has
+    (refused if it has not). Returns the station's new version."""
+    with station_change(
+        code=code,
+        expected_version=expected_version,
+        actor=actor,
+        source=StationChange.Source.API,
+        action="amenity_add" if adding else "amenity_update",
+    ) as station:
+        existing = station.amenities.filter(amenity_id=amenity_code).first()
+        if adding and existing is not None:
+            raise Refused(_("The station already has “%s”.") % amenity_code)
+        if not adding and existing is None:
+            raise Refused(_("The station has no “%s”.") % amenity_code, status=404)
+        amenity = existing or StationAmenity(station=station, amenity_id=amenity_code)
+        if status is not None:
+            amenity.status = status
+        if details is not None:
+            amenity.details = details
+        amenity.updated_by = actor
+        amenity.save()
+    return _version(station)
+
+
+def station_amenity_remove(
+    *, code: str, amenity_code: str, expected_version: int, actor: AbstractBaseUser
+) -> int:
+    with station_change(
+        code=code,
+        expected_version=expected_version,
+        actor=actor,
+        source=StationChange.Source.API,
+        action="amenity_remove",
+    ) as station:
+        deleted, _by_model = station.amenities.filter(amenity_id=amenity_code).delete()
+        if not deleted:
+            raise Refused(_("The station has no “%s”.") % amenity_code, status=404)
+    return _version(station)
+
+
+def station_verify(*, code: str, expected_version: int, actor: AbstractBaseUser) -> int:
+    """“Everything is still true”: the station is verified as of now."""
+    with station_change(
+        code=code,
+        expected_version=expected_version,
+        actor=actor,
+        source=StationChange.Source.API,
+        action="verify",
+    ) as station:
+        station.last_verified_at = timezone.now()
+        station.save(update_fields=["last_verified_at"])
+    return _version(station)

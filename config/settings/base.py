@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -97,7 +98,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Logins (POST /api/v1/auth/token/) per client address; counted in the cache below.
+    "DEFAULT_THROTTLE_RATES": {"login": env("YIZHAN_LOGIN_RATE", default="10/min")},
 }
+
+# Throttle counters live here: per process by default; set CACHE_URL=redis://127.0.0.1:6379/1
+# when several server processes must share them (production).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Geocoding for `q=`: a geopy service name (e.g. "nominatim") and its options as JSON; empty means
 # the offline gazetteer built from yizhan's own data (the default, and always in tests).
@@ -106,6 +113,10 @@ YIZHAN_GEOCODER_OPTIONS = env.json("YIZHAN_GEOCODER_OPTIONS", default={})
 
 # Stations kept encoded as GeoJSON per worker process (≈3 KB each), keyed by their version.
 YIZHAN_ENCODED_STATION_CACHE_SIZE = env.int("YIZHAN_ENCODED_STATION_CACHE_SIZE", default=20_000)
+
+# A station neither verified nor changed for this many days is "stale": every API output says
+# so, and workers are told to call to confirm.
+YIZHAN_STALE_AFTER_DAYS = env.int("YIZHAN_STALE_AFTER_DAYS", default=30)
 
 # Van travel time = geodesic distance × detour factor ÷ average speed (check-up planning).
 YIZHAN_VAN_DETOUR_FACTOR = env.float("YIZHAN_VAN_DETOUR_FACTOR", default=1.4)
@@ -119,6 +130,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StationStatusEnum": "stations.models.Station.Status",
+        "StationAmenityStatusEnum": "stations.models.StationAmenity.Status",
+    },
 }
 
 LOGGING = {

@@ -101,7 +101,7 @@ def test_cancelling_frees_the_place_and_needs_the_same_phone():
         booking_cancel(event_id=event.pk, reference=booking.reference, phone="13812345678")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_concurrent_bookings_for_ten_places_never_over_book():
     event = CheckupEventFactory(capacity=12, booked=2)
     start = threading.Barrier(50)

@@ -1,8 +1,11 @@
 import datetime as dt
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
+from config.roles import Role
 from stations.models import AdminArea, OpeningException, OpeningPeriod, Station, StationAmenity
 
 
@@ -63,3 +66,27 @@ class AdminAreaFactory(factory.django.DjangoModelFactory):
         lambda: MultiPolygon(Polygon.from_bbox((113.99, 22.49, 114.02, 22.51)), srid=4326)
     )
     source = "test square"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with the given ``roles`` (group names of config.roles.Role)."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or ():
+            self.groups.add(Group.objects.get(name=role))
+
+
+def manager_of(*stations, **kwargs):
+    """A station manager assigned to ``stations``."""
+    user = UserFactory(roles=[Role.STATION_MANAGER], **kwargs)
+    for station in stations:
+        station.managers.add(user)
+    return user

@@ -45,3 +45,48 @@ def test_change_form_has_a_map_widget(admin_client):
     response = admin_client.get(reverse("admin:stations_station_change", args=[station.pk]))
     assert response.status_code == 200
     assert "OpenLayers" in str(response.content) or "ol.js" in response.content.decode()
+
+
+def test_the_role_groups_exist_after_migrate():
+    from django.contrib.auth.models import Group
+
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"station_manager", "organiser", "administrator"} <= names
+    organiser = Group.objects.get(name="organiser")
+    assert organiser.permissions.filter(codename="change_van").exists()
+
+
+def test_an_administrator_assigns_managers_and_the_change_is_in_the_history(admin_client):
+    from django.contrib.auth import get_user_model
+
+    from stations.models import StationChange
+    from tests.stations.factories import UserFactory
+
+    station = StationFactory(code="SZ-ADM", seats=3)
+    manager = UserFactory(roles=["station_manager"])
+    url = reverse("admin:stations_station_change", args=[station.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"managers", "location"}
+    }
+    data |= {
+        "location": station.location.json,
+        "managers": [manager.pk],
+        "seats": 8,
+        "last_verified_at_0": "",
+        "last_verified_at_1": "",
+    }
+    for prefix in ["amenities", "opening_periods", "opening_exceptions", "changes"]:
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    station.refresh_from_db()
+    assert list(station.managers.all()) == [manager]
+    change = StationChange.objects.get(station=station)
+    assert change.source == "admin"
+    assert change.actor == get_user_model().objects.get(username="admin")
+    assert change.changes["seats"] == {"before": 3, "after": 8}
+    page = admin_client.get(url).content.decode()
+    assert "SZ-ADM" in page and "seats" in page  # the history inline
