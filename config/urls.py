@@ -17,6 +17,7 @@ from stations.apis import (
     StationAmenitiesApi,
     StationAmenityApi,
     StationDetailApi,
+    StationExportApi,
     StationHistoryApi,
     StationListApi,
     StationNearestApi,
@@ -30,6 +31,7 @@ api_v1 = [
     path("stations/", StationListApi.as_view(), name="stations"),
     path("stations/nearest/", StationNearestApi.as_view(), name="stations-nearest"),
     path("stations/stale/", StationStaleApi.as_view(), name="stations-stale"),
+    path("stations/export.geojson", StationExportApi.as_view(), name="stations-export"),
     path("stations/<slug:code>/", StationDetailApi.as_view(), name="station-detail"),
     path(
         "stations/<slug:code>/amenities/",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +26,7 @@ from config.api import (
     validated,
     validated_body,
 )
+from stations.bulk import geojson_chunks, registry_records
 from stations.coordinates import to_wgs84
 from stations.geocoding import geocode
 from stations.models import Amenity
@@ -386,3 +387,19 @@ class StationStaleApi(AuthenticatedApi):
             },
             features,
         )
+
+
+class StationExportApi(PublicApi):
+    @extend_schema(
+        operation_id="stations_export",
+        summary="The whole registry as one GeoJSON FeatureCollection, streamed (open data)",
+        parameters=[CrsInput],
+        responses={200: GEOJSON, 400: ERROR_400},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        crs = validated(CrsInput, request)["crs"]
+        response = StreamingHttpResponse(
+            geojson_chunks(registry_records(), crs), content_type="application/geo+json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="yizhan-stations-{crs}.geojson"'
+        return response

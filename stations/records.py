@@ -279,7 +279,8 @@ def record_snapshot(record: StationRecord) -> dict[str, Any]:
     hours = props.pop("opening_hours")
     amenities = props.pop("amenities")
     snapshot = props | {
-        "location": record_coordinates(record),
+        # 6 decimals (≈0.1 m): a point through GCJ-02 and back moves by up to 1e-7°.
+        "location": [round(v, 6) for v in record_coordinates(record)],
         "opening_hours.weekly": hours["weekly"],
         "opening_hours.exceptions": hours["exceptions"],
     }

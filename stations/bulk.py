@@ -1,0 +1,327 @@
+"""Station data in bulk: reading and writing the interchange formats (GeoJSON, CSV, XLSX) in any
+of the three coordinate systems, and validating a whole file before anything is written.
+
+A file row is one station, in the shape of :func:`stations.records.record_properties`. In CSV and
+XLSX, the point is two columns (``lon``, ``lat``) and the nested ``amenities`` and
+``opening_hours`` are JSON text; rows are numbered as a spreadsheet shows them (the header is
+row 1). GeoJSON features are numbered from 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import connection
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from stations.coordinates import from_wgs84, to_wgs84
+from stations.models import AdminArea, Amenity, Station
+from stations.opening_hours import LOCAL_TZ
+from stations.records import (
+    STATION_FIELDS,
+    RowError,
+    StationRecord,
+    record_coordinates,
+    record_from_feature,
+    record_properties,
+    station_records,
+)
+
+FORMAT_LABELS = {"geojson": "GeoJSON FeatureCollection", "csv": "CSV file", "xlsx": "XLSX workbook"}
+FORMATS = tuple(FORMAT_LABELS)
+TABLE_COLUMNS = (*STATION_FIELDS, "lon", "lat", "last_verified_at", "amenities", "opening_hours")
+JSON_COLUMNS = ("amenities", "opening_hours")
+DISTRICT_TOLERANCE_M = 300
+"""How far outside its district's boundary a station may lie (the boundaries are simplified)."""
+
+NumberedFeature = tuple[int, dict[str, Any]]
+
+
+class FileError(Exception):
+    """The file cannot be read at all (not the format it claims, no header…)."""
+
+
+class BadRows(Exception):
+    """Some rows are invalid: ``errors`` lists every one (row number, code, reason)."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        super().__init__(f"{len(errors)} bad row(s), nothing written")
+        self.errors = list(errors)
+
+
+SUFFIX_FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".xlsx": "xlsx"}
+
+
+def format_of(path: Path, given: str | None = None) -> str:
+    """The file's format: as given, or by its suffix."""
+    fmt = given or SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt not in FORMATS:
+        raise FileError(f"{path.name}: unknown format; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def read_features(path: Path, *, fmt: str, crs: str) -> list[NumberedFeature]:
+    """Every row of the file as a numbered GeoJSON feature with WGS-84 coordinates."""
+    try:
+        if fmt == "geojson":
+            features = _geojson_features(path)
+        else:
+            rows = _csv_rows(path) if fmt == "csv" else _xlsx_rows(path)
+            features = [(number, _row_feature(number, row)) for number, row in rows]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise FileError(f"{path.name}: not a readable {FORMAT_LABELS[fmt]} ({exc})") from exc
+    return [(number, _to_wgs84(feature, crs)) for number, feature in features]
+
+
+def _geojson_features(path: Path) -> list[NumberedFeature]:
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    features = collection["features"]
+    if not isinstance(features, list):
+        raise ValueError("'features' is not a list")
+    return list(enumerate(features, start=1))
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        _check_header(reader.fieldnames or [])
+        rows = list(reader)
+    return ((number, row) for number, row in enumerate(rows, start=2))
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        lines = workbook.active.iter_rows(values_only=True)
+        header = [str(cell or "").strip() for cell in next(lines, ())]
+        _check_header(header)
+        rows = [
+            (number, dict(zip(header, values, strict=False)))
+            for number, values in enumerate(lines, start=2)
+            if any(value not in (None, "") for value in values)
+        ]
+    finally:
+        workbook.close()
+    return iter(rows)
+
+
+def _check_header(header: Sequence[str]) -> None:
+    missing = [name for name in ("code", "lon", "lat") if name not in header]
+    if missing:
+        raise ValueError(f"header lacks column(s) {', '.join(missing)}")
+
+
+def _cell(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _row_feature(number: int, row: dict[str, Any]) -> dict[str, Any]:
+    """A table row as a feature; cells that do not parse are left for validation to name."""
+    props: dict[str, Any] = {}
+    for name in STATION_FIELDS:
+        value = _cell(row.get(name))
+        if value not in (None, ""):
+            props[name] = value
+    if "seats" in props:
+        props["seats"] = _number(props["seats"], int)
+    if "is_synthetic" in props:
+        props["is_synthetic"] = str(props["is_synthetic"]).lower() in {"true", "1", "yes"}
+    for name in ("code", "phone"):  # spreadsheets turn digit strings into numbers
+        if isinstance(props.get(name), int | float):
+            props[name] = str(int(props[name]))
+    verified = _cell(row.get("last_verified_at"))
+    if isinstance(verified, dt.datetime):
+        verified = verified.isoformat()
+    if verified:
+        props["last_verified_at"] = verified
+    for name in JSON_COLUMNS:
+        text = _cell(row.get(name))
+        if text:
+            try:
+                props[name] = json.loads(text)
+            except (TypeError, ValueError):
+                props[name] = text  # not JSON: validation names the column
+    coordinates = [_number(_cell(row.get("lon")), float), _number(_cell(row.get("lat")), float)]
+    geometry = {"type": "Point", "coordinates": coordinates}
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def _number(value: Any, kind: type) -> Any:
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _to_wgs84(feature: Any, crs: str) -> Any:
+    try:
+        lon, lat = (float(v) for v in feature["geometry"]["coordinates"])
+    except (KeyError, TypeError, ValueError):
+        return feature  # validation names the row
+    feature["geometry"]["coordinates"] = list(to_wgs84(lon, lat, crs))
+    return feature
+
+
+# Validating -------------------------------------------------------------------------------
+
+
+def row_error(number: int, code: str, field: str, message: str) -> tuple[int, str]:
+    return number, str(RowError(number, code, {field: [message]}))
+
+
+def validate_features(
+    features: Iterable[NumberedFeature],
+    *,
+    progress: Callable[[Iterable], Iterable] = iter,
+) -> list[StationRecord]:
+    """Every row checked (fields, coordinates, hours, amenity codes, unique codes, district
+    within its city and the point within its district); raise :class:`BadRows` listing every
+    bad row, or return the records."""
+    catalogue = set(Amenity.objects.values_list("code", flat=True))
+    now = timezone.now()
+    today = now.astimezone(LOCAL_TZ).date()
+    records: list[tuple[int, StationRecord]] = []
+    errors: list[tuple[int, str]] = []
+    first_row_of: dict[str, int] = {}
+    for number, feature in progress(features):
+        try:
+            record = record_from_feature(
+                feature, row=number, catalogue=catalogue, now=now, today=today
+            )
+        except RowError as exc:
+            errors.append((number, str(exc)))
+            continue
+        code = record.station.code
+        if code in first_row_of:
+            errors.append(row_error(number, code, "code", f"duplicates row {first_row_of[code]}."))
+            continue
+        first_row_of[code] = number
+        records.append((number, record))
+    errors += _district_errors(records)
+    if errors:
+        raise BadRows([message for _number, message in sorted(errors)])
+    return [record for _number, record in records]
+
+
+def _district_errors(records: Sequence[tuple[int, StationRecord]]) -> list[tuple[int, str]]:
+    """A station's district must be one of its city's (where yizhan knows the city's districts)
+    and its point inside that district, within :data:`DISTRICT_TOLERANCE_M`."""
+    known: dict[str, set[str]] = {}
+    for city, name in AdminArea.objects.values_list("city", "name"):
+        known.setdefault(city, set()).add(name)
+    errors, to_check = [], []
+    for number, record in records:
+        station = record.station
+        if station.city not in known:
+            continue
+        if station.district not in known[station.city]:
+            message = f"{station.district!r} is not a district of {station.city}."
+            errors.append(row_error(number, station.code, "district", message))
+        else:
+            to_check.append((number, record))
+    if not to_check:
+        return errors
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT r.n FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::text[], %s::text[])
+                   AS r(n, lon, lat, city, district)
+              JOIN stations_adminarea a ON a.city = r.city AND a.name = r.district
+             WHERE NOT ST_Covers(a.boundary, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326))
+               AND NOT ST_DWithin(a.boundary::geography,
+                                  ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)::geography, %s)
+            """,
+            [
+                [n for n, _r in to_check],
+                [r.station.location.x for _n, r in to_check],
+                [r.station.location.y for _n, r in to_check],
+                [r.station.city for _n, r in to_check],
+                [r.station.district for _n, r in to_check],
+                DISTRICT_TOLERANCE_M,
+            ],
+        )
+        outside = {n for (n,) in cursor.fetchall()}
+    for number, record in to_check:
+        if number in outside:
+            station = record.station
+            where = f"({station.location.x}, {station.location.y})"
+            message = f"{where} is not in {station.city}{station.district}."
+            errors.append(row_error(number, station.code, "location", message))
+    return errors
+
+
+# Writing ----------------------------------------------------------------------------------
+
+
+def registry_records(chunk_size: int = 500) -> Iterator[StationRecord]:
+    """Every station with its amenities and hours, by code, a chunk at a time."""
+    stations = Station.objects.order_by("code").prefetch_related(
+        "amenities", "opening_periods", "opening_exceptions"
+    )
+    return station_records(stations.iterator(chunk_size=chunk_size))
+
+
+def record_feature(record: StationRecord, crs: str) -> dict[str, Any]:
+    lon, lat = record_coordinates(record)
+    point = [round(v, 7) for v in from_wgs84(lon, lat, crs)]
+    geometry = {"type": "Point", "coordinates": point}
+    return {"type": "Feature", "geometry": geometry, "properties": record_properties(record)}
+
+
+def geojson_chunks(records: Iterable[StationRecord], crs: str) -> Iterator[str]:
+    """A FeatureCollection as text, a feature at a time (for streaming)."""
+    yield '{"type":"FeatureCollection","features":[\n'
+    for index, record in enumerate(records):
+        text = json.dumps(record_feature(record, crs), ensure_ascii=False, separators=(",", ":"))
+        yield ("," if index else "") + text + "\n"
+    yield "]}\n"
+
+
+def _table_row(record: StationRecord, crs: str) -> list[Any]:
+    feature = record_feature(record, crs)
+    props = feature["properties"]
+    lon, lat = feature["geometry"]["coordinates"]
+    row = props | {"lon": lon, "lat": lat}
+    for name in JSON_COLUMNS:
+        row[name] = json.dumps(props[name], ensure_ascii=False, separators=(",", ":"))
+    return [row[name] for name in TABLE_COLUMNS]
+
+
+def write_export(out: IO[bytes], records: Iterable[StationRecord], *, fmt: str, crs: str) -> int:
+    """Write the records to a binary stream in ``fmt``; returns how many were written."""
+    count = 0
+
+    def counted() -> Iterator[StationRecord]:
+        nonlocal count
+        for record in records:
+            count += 1
+            yield record
+
+    if fmt == "geojson":
+        for chunk in geojson_chunks(counted(), crs):
+            out.write(chunk.encode())
+    elif fmt == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(TABLE_COLUMNS)
+        writer.writerows(_table_row(record, crs) for record in counted())
+        text.flush()
+        text.detach()
+    else:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("stations")
+        sheet.append(list(TABLE_COLUMNS))
+        for record in counted():
+            sheet.append(_table_row(record, crs))
+        workbook.save(out)
+    return count
