@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from config.auth import TokenLoginApi
+from config.auth import TokenLoginApi, throttled_login
 from config.health import HealthApi
 from services.apis import (
     BookingCancelApi,
@@ -59,6 +59,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("admin/login/", throttled_login(admin.site.login)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),

@@ -435,3 +435,13 @@ def test_login_is_throttled(manager, settings):
     ]
     assert attempts[:10] == [400] * 10
     assert attempts[10:] == [429, 429]
+
+
+def test_the_session_login_page_is_throttled_too(manager):
+    client = Client()
+    codes = [
+        client.post("/admin/login/", {"username": manager.username, "password": "x"}).status_code
+        for _ in range(11)
+    ]
+    assert codes[:10] == [200] * 10  # the form again, with an error
+    assert codes[10] == 429
