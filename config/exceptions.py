@@ -31,7 +31,7 @@ def _flatten(detail: Any, path: str, out: dict[str, list[str]]) -> None:
                 # An item of a list: a nested object's fields are named by index; a plain
                 # value's messages are the list's own (``?kind=`` repeated).
                 name = f"{path}[{field}]" if isinstance(value, dict) else path
-            elif field == "non_field_errors":
+            elif field in ("non_field_errors", "__all__"):
                 name = path
             else:
                 name = f"{path}.{field}" if path else field

@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
 
 
 class Role(StrEnum):
@@ -48,3 +50,18 @@ def ensure_role_groups(**_kwargs) -> None:
                 query = query.filter(content_type__model__in=models)
             permissions |= query
         group.permissions.set(permissions)
+
+
+class HasRole(BasePermission):
+    """DRF permission: the user has one of ``roles`` (subclass and set it)."""
+
+    roles: tuple[Role, ...] = ()
+    message = _("Your account does not have the role this needs.")
+
+    def has_permission(self, request, view) -> bool:
+        return any(has_role(request.user, role) for role in self.roles)
+
+
+class IsOrganiser(HasRole):
+    roles = (Role.ORGANISER, Role.ADMINISTRATOR)
+    message = _("Only organisers and administrators may do this.")

@@ -12,6 +12,7 @@ from services.apis import (
     CheckupUpcomingApi,
     CheckupUpcomingIcsApi,
 )
+from services.organiser_apis import EventDetailApi, EventListApi, VanDetailApi, VanListApi
 from stations.apis import (
     AmenityListApi,
     StationAmenitiesApi,
@@ -55,6 +56,14 @@ api_v1 = [
         "checkups/<int:event_id>/bookings/<slug:reference>/",
         BookingCancelApi.as_view(),
         name="checkup-booking",
+    ),
+    path("organisers/vans/", VanListApi.as_view(), name="vans"),
+    path("organisers/vans/<int:van_id>/", VanDetailApi.as_view(), name="van-detail"),
+    path("organisers/events/", EventListApi.as_view(), name="organiser-events"),
+    path(
+        "organisers/events/<int:event_id>/",
+        EventDetailApi.as_view(),
+        name="organiser-event-detail",
     ),
 ]
 

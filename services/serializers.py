@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from services.models import CheckupEvent, CheckupKind
+from services.models import CheckupEvent, CheckupKind, Van
 from services.services import normalise_mobile
+from stations.models import Station
 from stations.opening_hours import LOCAL_TZ
 from stations.serializers import (
     MAX_LIMIT,
@@ -118,3 +120,90 @@ def event_feature(
         },
         "properties": properties,
     }
+
+
+# Organisers ---------------------------------------------------------------------------------
+
+
+class LonLatField(serializers.ListField):
+    """A WGS-84 point as ``[lon, lat]``."""
+
+    child = serializers.FloatField()
+
+    def __init__(self, **kwargs):
+        super().__init__(min_length=2, max_length=2, **kwargs)
+
+    def to_internal_value(self, data):
+        lon, lat = super().to_internal_value(data)
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise serializers.ValidationError(_("Expected [lon, lat] within WGS-84 ranges."))
+        return Point(lon, lat, srid=4326)
+
+    def to_representation(self, value):
+        return [round(value.x, 7), round(value.y, 7)]
+
+
+class VanSerializer(serializers.ModelSerializer):
+    depot = LonLatField(help_text=_("[lon, lat] in WGS-84"))
+    days_off = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6), required=False, max_length=7
+    )
+
+    class Meta:
+        model = Van
+        fields = [
+            "id", "name", "organiser", "depot", "depot_address", "day_starts", "day_ends",
+            "checkups_per_hour", "days_off", "is_synthetic",
+        ]  # fmt: skip
+        read_only_fields = ["is_synthetic"]
+        extra_kwargs = {"checkups_per_hour": {"min_value": 1, "max_value": 200}}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        starts = attrs.get("day_starts", getattr(self.instance, "day_starts", None))
+        ends = attrs.get("day_ends", getattr(self.instance, "day_ends", None))
+        if starts is not None and ends is not None and ends <= starts:
+            raise serializers.ValidationError({"day_ends": [_("Must be after day_starts.")]})
+        return attrs
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An event as organisers write and read it. A new event is at a ``station`` (code) or a
+    ``location`` ([lon, lat]) with an address; times are ISO-8601 (Asia/Shanghai if no offset)."""
+
+    kind = serializers.SlugRelatedField(slug_field="code", queryset=CheckupKind.objects.all())
+    station = serializers.SlugRelatedField(
+        slug_field="code", queryset=Station.objects.all(), required=False, allow_null=True
+    )
+    location = LonLatField(required=False)
+    van = serializers.PrimaryKeyRelatedField(
+        queryset=Van.objects.all(), required=False, allow_null=True
+    )
+    starts_at = LocalDateTimeField()
+    ends_at = LocalDateTimeField()
+    capacity = serializers.IntegerField(min_value=1, max_value=10_000)
+    occupations = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=50
+    )
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=50
+    )
+
+    class Meta:
+        model = CheckupEvent
+        fields = [
+            "id", "kind", "station", "location", "address", "starts_at", "ends_at", "capacity",
+            "booked", "organiser", "van", "members_only", "women_only", "occupations",
+            "eligibility_note", "items", "status",
+        ]  # fmt: skip
+        read_only_fields = ["booked"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None and not attrs.get("station") and "location" not in attrs:
+            raise serializers.ValidationError(
+                {"station": [_("Give a station code, or a location [lon, lat].")]}
+            )
+        starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
+        ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
+        if ends <= starts:
+            raise serializers.ValidationError({"ends_at": [_("Must be after starts_at.")]})
+        return attrs

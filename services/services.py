@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -190,7 +191,7 @@ def checkup_event_schedule(
         event.station, event.location = None, location
     event.starts_at, event.ends_at = starts_at, ends_at
     event.full_clean()
-    if event.van_id is not None:
+    if event.van_id is not None and event.status == CheckupEvent.Status.SCHEDULED:
         van = Van.objects.select_for_update().get(pk=event.van_id)
         problem = van_visit_problem(
             van=van, location=event.location, starts_at=starts_at, ends_at=ends_at,
@@ -200,3 +201,44 @@ def checkup_event_schedule(
             raise VisitRefused(problem)
     event.save()
     return event
+
+
+def checkup_event_save(*, event: CheckupEvent, data: dict[str, Any]) -> CheckupEvent:
+    """Create (``event`` unsaved) or change an event from an organiser's validated data; a
+    change of time, place, van or status is checked by :func:`checkup_event_schedule`."""
+    data = dict(data)
+    starts_at = data.pop("starts_at", event.starts_at)
+    ends_at = data.pop("ends_at", event.ends_at)
+    station = data.pop("station", None)
+    location = data.pop("location", None)
+    for name, value in data.items():
+        setattr(event, name, value)
+    if station is None and location is None and event.pk is None:
+        raise ValueError("a new event needs a station or a location")
+    return checkup_event_schedule(
+        event=event, starts_at=starts_at, ends_at=ends_at, station=station, location=location
+    )
+
+
+@transaction.atomic
+def checkup_event_delete(*, event_id: int) -> None:
+    """Delete an event nobody has booked; one with live bookings is cancelled instead (409)."""
+    event = CheckupEvent.objects.select_for_update().get(pk=event_id)
+    if event.booked:
+        raise Refused(
+            _("%(count)d places are booked: set the status to cancelled instead.")
+            % {"count": event.booked}
+        )
+    event.bookings.all().delete()
+    event.delete()
+
+
+@transaction.atomic
+def van_delete(*, van_id: int) -> None:
+    van = Van.objects.select_for_update().get(pk=van_id)
+    visits = van.visits.count()
+    if visits:
+        raise Refused(
+            _("The van has %(count)d visits: delete or move them first.") % {"count": visits}
+        )
+    van.delete()
