@@ -7,6 +7,8 @@ figures from ``wrk`` against gunicorn (2 sync workers, production settings) for 
 endpoint and yizhan's, plain / with an amenity / open now, at 2 and 4 connections. Query points
 are random, half in Shenzhen and half elsewhere in China. Writes bench/results/latest.json and
 latest.md and prints the table. ``BENCH_SIZES=1200,100000`` runs fewer sizes.
+
+Then the van-tour planning case (bench/planning.py): OR-Tools against greedy nearest-next.
 """
 
 from __future__ import annotations
@@ -137,15 +139,24 @@ def prepare_database(size: int) -> str:
     return url
 
 
-def database_figures(url: str, points, oracle_points) -> dict:
+def run_script(script: str, url: str, task: dict | None = None) -> dict:
+    """Run a bench/ script against the database at ``url``; it prints one JSON object."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
-    task = json.dumps({"points": points, "oracle_points": oracle_points})
     done = subprocess.run(
-        [PYTHON, "bench/measure.py"], input=task, capture_output=True, text=True, cwd=ROOT, env=env
+        [PYTHON, script],
+        input=json.dumps(task or {}),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
     )
     if done.returncode != 0:
-        raise SystemExit(f"bench/measure.py failed:\n{done.stderr}")
+        raise SystemExit(f"{script} failed:\n{done.stderr}")
     return json.loads(done.stdout)
+
+
+def database_figures(url: str, points, oracle_points) -> dict:
+    return run_script("bench/measure.py", url, {"points": points, "oracle_points": oracle_points})
 
 
 def free_port() -> int:
@@ -163,8 +174,18 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
     }
-    command = [PYTHON, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi",
-               "--workers", "2", "--bind", f"127.0.0.1:{port}"]  # fmt: skip
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "--config",
+        "config/gunicorn.py",
+        "config.wsgi",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
     log = (RESULTS / "gunicorn.log").open("a")
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log
@@ -193,8 +214,18 @@ def warm_up(port: int, paths: list[str]) -> None:
 
 
 def wrk(port: int, paths_file: Path, script: Path, connections: int, seconds: int) -> dict:
-    command = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--latency",
-               "-s", str(script), f"http://127.0.0.1:{port}", "--", str(paths_file)]  # fmt: skip
+    command = [
+        "wrk",
+        f"-t{connections}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(script),
+        f"http://127.0.0.1:{port}",
+        "--",
+        str(paths_file),
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors or "Latency Distribution" not in output:
@@ -255,12 +286,27 @@ def target_lines(results: dict) -> list[str]:
     if "1000000" in sizes:
         http = sizes["1000000"]["http"]
         ours, textbook = http["yizhan"]["plain"], http["textbook"]["plain"]
-        check("endpoint ≥ 1,500 req/s at 1M, 2 connections", ours[2]["rps"] >= 1500,
-              f"{ours[2]['rps']} req/s")  # fmt: skip
-        check("endpoint p99 ≤ 10 ms at 1M, 4 connections", ours[4]["p99_ms"] <= 10,
-              f"{ours[4]['p99_ms']} ms")  # fmt: skip
+        check(
+            "endpoint ≥ 1,500 req/s at 1M, 2 connections",
+            ours[2]["rps"] >= 1500,
+            f"{ours[2]['rps']} req/s",
+        )
+        check(
+            "endpoint p99 ≤ 10 ms at 1M, 4 connections",
+            ours[4]["p99_ms"] <= 10,
+            f"{ours[4]['p99_ms']} ms",
+        )
         ratio = round(ours[2]["rps"] / textbook[2]["rps"], 2)
         check("endpoint ≥ 2.5× textbook at 1M, 2 connections", ratio >= 2.5, f"{ratio}×")
+    planning = results.get("planning")
+    if planning:
+        check(
+            "van tours: OR-Tools covers ≥ 15% more demand than greedy, within 60 s",
+            planning["gain"] >= 0.15 and planning["time_to_plan_s"] <= 60,
+            f"+{planning['gain']:.1%} ({planning['or_tools']['demand_covered']} vs "
+            f"{planning['greedy']['demand_covered']} of {planning['demand_total']} workers), "
+            f"{planning['time_to_plan_s']} s",
+        )
     oracle = results.get("oracle")
     if oracle:
         check(
@@ -284,14 +330,27 @@ def table(results: dict) -> str:
     ]
     for size, figures in results["sizes"].items():
         db = figures["database"]
-        lead = [f"{int(size):,}", ms(db["raw_floor"]), ms(db["exact_sql"]),
-                f"{db['exact_sql_vs_floor']}×", ms(db["exact_call"])]  # fmt: skip
+        lead = [
+            f"{int(size):,}",
+            ms(db["raw_floor"]),
+            ms(db["exact_sql"]),
+            f"{db['exact_sql_vs_floor']}×",
+            ms(db["exact_call"]),
+        ]
         for endpoint, variants in figures["http"].items():
             for variant, by_connections in variants.items():
                 two, four = by_connections[2], by_connections[4]
-                cells = [*lead, endpoint, variant,
-                         str(two["rps"]), ms(two), ms(two, "p99_ms"),
-                         str(four["rps"]), ms(four), ms(four, "p99_ms")]  # fmt: skip
+                cells = [
+                    *lead,
+                    endpoint,
+                    variant,
+                    str(two["rps"]),
+                    ms(two),
+                    ms(two, "p99_ms"),
+                    str(four["rps"]),
+                    ms(four),
+                    ms(four, "p99_ms"),
+                ]
                 lines.append("| " + " | ".join(cells) + " |")
                 lead = [""] * len(lead)
     return "\n".join([*lines, "", "Targets:", *target_lines(results)])
@@ -319,6 +378,8 @@ def main() -> None:
             variants = VARIANTS if size >= FULL_VARIANTS_FROM else {"plain": VARIANTS["plain"]}
             measured["http"] = http_figures(url, points, Path(workdir), variants)
             results["sizes"][str(size)] = measured
+    say("van-tour planning: 5 vans × 10 days, 300 stations")
+    results["planning"] = run_script("bench/planning.py", prepare_database(SIZES[0]))
     results["minutes"] = round((time.perf_counter() - started) / 60, 1)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     report = table(results) + f"\n\nRun time: {results['minutes']} min.\n"

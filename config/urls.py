@@ -12,7 +12,15 @@ from services.apis import (
     CheckupUpcomingApi,
     CheckupUpcomingIcsApi,
 )
-from services.organiser_apis import EventDetailApi, EventListApi, VanDetailApi, VanListApi
+from services.organiser_apis import (
+    EventDetailApi,
+    EventListApi,
+    TourAcceptApi,
+    TourPlanApi,
+    TourProposalApi,
+    VanDetailApi,
+    VanListApi,
+)
 from stations.apis import (
     AmenityListApi,
     StationAmenitiesApi,
@@ -64,6 +72,17 @@ api_v1 = [
         "organisers/events/<int:event_id>/",
         EventDetailApi.as_view(),
         name="organiser-event-detail",
+    ),
+    path("planning/van-tours/", TourPlanApi.as_view(), name="van-tours"),
+    path(
+        "planning/van-tours/<int:proposal_id>/",
+        TourProposalApi.as_view(),
+        name="van-tour-proposal",
+    ),
+    path(
+        "planning/van-tours/<int:proposal_id>/accept/",
+        TourAcceptApi.as_view(),
+        name="van-tour-accept",
     ),
 ]
 

@@ -20,7 +20,7 @@ from services.selectors import checkup_get, checkup_upcoming_list
 from services.serializers import BookingInput, UpcomingInput, event_feature
 from services.services import booking_cancel, booking_create
 from stations.coordinates import to_wgs84
-from stations.opening_hours import LOCAL_TZ
+from stations.opening_hours import local_iso
 from stations.serializers import CrsInput, point_echo
 
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No check-up event with that id.")
@@ -63,8 +63,8 @@ class CheckupUpcomingApi(PublicApi):
                 "type": "FeatureCollection",
                 "query": point_echo(lon, lat, crs),
                 "crs": crs,
-                "from": params["from"].astimezone(LOCAL_TZ).isoformat(),
-                "to": params["to"].astimezone(LOCAL_TZ).isoformat(),
+                "from": local_iso(params["from"]),
+                "to": local_iso(params["to"]),
                 "features": [
                     event_feature(
                         n.event, crs=crs, language=lang, distance_m=n.distance_m, request=request
@@ -163,7 +163,6 @@ def booking_output(booking) -> dict[str, Any]:
         "reference": booking.reference,
         "event": booking.event_id,
         "phone": booking.masked_phone,
-        "created_at": booking.created_at.astimezone(LOCAL_TZ).isoformat(),
-        "cancelled_at": booking.cancelled_at
-        and booking.cancelled_at.astimezone(LOCAL_TZ).isoformat(),
+        "created_at": local_iso(booking.created_at),
+        "cancelled_at": local_iso(booking.cancelled_at),
     }

@@ -15,10 +15,18 @@ from rest_framework.response import Response
 
 from config.api import ERROR_400, AuthenticatedApi, validated, validated_body
 from config.roles import IsOrganiser
-from services.models import CheckupEvent, Van
+from services.models import CheckupEvent, TourProposal, Van
 from services.selectors import checkup_queryset
-from services.serializers import EventSerializer, VanSerializer
-from services.services import checkup_event_delete, checkup_event_save, van_delete
+from services.serializers import EventSerializer, TourAcceptInput, TourPlanInput, VanSerializer
+from services.services import (
+    TourRequest,
+    checkup_event_delete,
+    checkup_event_save,
+    tour_proposal_accept,
+    tour_proposal_create,
+    van_delete,
+)
+from stations.opening_hours import local_iso
 from stations.serializers import LocalDateTimeField
 
 ERRORS = {
@@ -153,3 +161,68 @@ class EventDetailApi(OrganiserApi):
         get_object_or_404(CheckupEvent, pk=event_id)
         checkup_event_delete(event_id=event_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def tour_request(data: dict) -> TourRequest:
+    return TourRequest(
+        city=data["city"],
+        district=data.get("district"),
+        first_day=data["date_from"],
+        last_day=data["date_to"],
+        vans=data["vans"],
+        visit_minutes=data["visit_minutes"],
+        station_codes=data["stations"],
+        uncovered_km=data["uncovered_km"],
+        uncovered_days=data["uncovered_days"],
+        time_limit_s=data["time_limit_s"],
+    )
+
+
+def proposal_output(proposal: TourProposal) -> dict:
+    return {
+        "id": proposal.pk,
+        "created_at": local_iso(proposal.created_at),
+        "accepted_at": local_iso(proposal.accepted_at),
+        "parameters": proposal.parameters,
+        **proposal.plan,
+    }
+
+
+class TourPlanApi(OrganiserApi):
+    @extend_schema(
+        operation_id="van_tours_plan",
+        summary="Propose van tours that reach the most workers (OR-Tools; not saved as events)",
+        request=TourPlanInput,
+        responses={201: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = validated_body(TourPlanInput, request)
+        proposal = tour_proposal_create(request=tour_request(data), actor=request.user)
+        return Response(proposal_output(proposal), status=status.HTTP_201_CREATED)
+
+
+class TourProposalApi(OrganiserApi):
+    @extend_schema(
+        operation_id="van_tours_proposal", responses={200: OpenApiTypes.OBJECT, **ERRORS}
+    )
+    def get(self, request: Request, proposal_id: int) -> Response:
+        return Response(proposal_output(get_object_or_404(TourProposal, pk=proposal_id)))
+
+
+class TourAcceptApi(OrganiserApi):
+    @extend_schema(
+        operation_id="van_tours_accept",
+        summary="Save a proposal's visits as check-up events (all or none, van rules checked)",
+        request=TourAcceptInput,
+        responses={201: EventSerializer(many=True), **ERRORS},
+    )
+    def post(self, request: Request, proposal_id: int) -> Response:
+        get_object_or_404(TourProposal, pk=proposal_id)
+        data = validated_body(TourAcceptInput, request)
+        kind = data.get("kind")
+        events = tour_proposal_accept(
+            proposal_id=proposal_id,
+            actor=request.user,
+            kind=kind.code if kind else "general_checkup",
+        )
+        return Response(EventSerializer(events, many=True).data, status=status.HTTP_201_CREATED)

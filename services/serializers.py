@@ -152,9 +152,17 @@ class VanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Van
         fields = [
-            "id", "name", "organiser", "depot", "depot_address", "day_starts", "day_ends",
-            "checkups_per_hour", "days_off", "is_synthetic",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "organiser",
+            "depot",
+            "depot_address",
+            "day_starts",
+            "day_ends",
+            "checkups_per_hour",
+            "days_off",
+            "is_synthetic",
+        ]
         read_only_fields = ["is_synthetic"]
         extra_kwargs = {"checkups_per_hour": {"min_value": 1, "max_value": 200}}
 
@@ -191,10 +199,24 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CheckupEvent
         fields = [
-            "id", "kind", "station", "location", "address", "starts_at", "ends_at", "capacity",
-            "booked", "organiser", "van", "members_only", "women_only", "occupations",
-            "eligibility_note", "items", "status",
-        ]  # fmt: skip
+            "id",
+            "kind",
+            "station",
+            "location",
+            "address",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "booked",
+            "organiser",
+            "van",
+            "members_only",
+            "women_only",
+            "occupations",
+            "eligibility_note",
+            "items",
+            "status",
+        ]
         read_only_fields = ["booked"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -207,3 +229,43 @@ class EventSerializer(serializers.ModelSerializer):
         if ends <= starts:
             raise serializers.ValidationError({"ends_at": [_("Must be after starts_at.")]})
         return attrs
+
+
+MAX_PLAN_DAYS = 31
+
+
+class TourPlanInput(serializers.Serializer):
+    city = serializers.CharField(max_length=50)
+    district = serializers.CharField(max_length=50, required=False)
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    vans = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=Van.objects.all()),
+        min_length=1,
+        max_length=20,
+    )
+    visit_minutes = serializers.IntegerField(min_value=30, max_value=480, default=120)
+    stations = serializers.ListField(
+        child=serializers.CharField(max_length=32),
+        required=False,
+        default=list,
+        max_length=1000,
+        help_text=_("Candidate station codes (default: every open station of the city)."),
+    )
+    uncovered_km = serializers.FloatField(min_value=0.1, max_value=50, default=3.0)
+    uncovered_days = serializers.IntegerField(min_value=1, max_value=730, default=90)
+    time_limit_s = serializers.FloatField(min_value=1, max_value=60, default=10)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        days = (attrs["date_to"] - attrs["date_from"]).days + 1
+        if days < 1:
+            raise serializers.ValidationError({"date_to": [_("Must not be before date_from.")]})
+        if days > MAX_PLAN_DAYS:
+            raise serializers.ValidationError({"date_to": [_("At most 31 days.")]})
+        return attrs
+
+
+class TourAcceptInput(serializers.Serializer):
+    kind = serializers.SlugRelatedField(
+        slug_field="code", queryset=CheckupKind.objects.all(), required=False
+    )

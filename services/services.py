@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -18,7 +21,9 @@ from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
 from config.exceptions import Refused
-from services.models import Booking, CheckupEvent, Van
+from services.models import Booking, CheckupEvent, TourProposal, Van
+from services.planning import Plan, plan_tours, problem
+from services.selectors import distance_matrix, planning_candidates, planning_van_days
 from stations.models import Station
 from stations.opening_hours import LOCAL_TZ
 
@@ -112,12 +117,18 @@ class VisitRefused(Refused):
     """A van visit that the van cannot make; the message says why (409)."""
 
 
-def van_travel_time(origin: Point, destination: Point) -> dt.timedelta:
-    """Driving time between two points: the geodesic distance stretched by a detour factor for
-    real roads, at an average speed (settings YIZHAN_VAN_DETOUR_FACTOR, YIZHAN_VAN_SPEED_KMH)."""
-    metres = geodesic((origin.y, origin.x), (destination.y, destination.x)).meters
+def van_travel_seconds(metres: float) -> float:
+    """Driving time for a geodesic distance: stretched by a detour factor for real roads, at
+    an average speed (settings YIZHAN_VAN_DETOUR_FACTOR, YIZHAN_VAN_SPEED_KMH). The one travel
+    rule, for the van-visit checks and for tour planning."""
     hours = metres * settings.YIZHAN_VAN_DETOUR_FACTOR / (settings.YIZHAN_VAN_SPEED_KMH * 1000)
-    return dt.timedelta(hours=hours)
+    return hours * 3600
+
+
+def van_travel_time(origin: Point, destination: Point) -> dt.timedelta:
+    """Driving time between two points (:func:`van_travel_seconds` of their geodesic distance)."""
+    metres = geodesic((origin.y, origin.x), (destination.y, destination.x)).meters
+    return dt.timedelta(seconds=van_travel_seconds(metres))
 
 
 def _same_day_visits(van: Van, day: dt.date, moving: CheckupEvent | None):
@@ -131,9 +142,13 @@ def _same_day_visits(van: Van, day: dt.date, moving: CheckupEvent | None):
 
 
 def van_visit_problem(
-    *, van: Van, location: Point, starts_at: dt.datetime, ends_at: dt.datetime,
+    *,
+    van: Van,
+    location: Point,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
     moving: CheckupEvent | None = None,
-) -> str | None:  # fmt: skip
+) -> str | None:
     """Why the van cannot make this visit, or None: its day off, outside its working hours,
     already booked then, or unable to drive here from its previous visit that day (or on to
     its next one) in time."""
@@ -179,9 +194,13 @@ def _too_far(other: CheckupEvent, travel: dt.timedelta) -> str:
 
 @transaction.atomic
 def checkup_event_schedule(
-    *, event: CheckupEvent, starts_at: dt.datetime, ends_at: dt.datetime,
-    station: Station | None = None, location: Point | None = None,
-) -> CheckupEvent:  # fmt: skip
+    *,
+    event: CheckupEvent,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    station: Station | None = None,
+    location: Point | None = None,
+) -> CheckupEvent:
     """Create (``event`` unsaved) or move an event to a time and place. A van visit is checked
     against the van's other visits with the van's row locked, so two organisers cannot book
     the same van for the same hours at once. Raises VisitRefused, or ValidationError."""
@@ -194,9 +213,12 @@ def checkup_event_schedule(
     if event.van_id is not None and event.status == CheckupEvent.Status.SCHEDULED:
         van = Van.objects.select_for_update().get(pk=event.van_id)
         problem = van_visit_problem(
-            van=van, location=event.location, starts_at=starts_at, ends_at=ends_at,
+            van=van,
+            location=event.location,
+            starts_at=starts_at,
+            ends_at=ends_at,
             moving=event if event.pk else None,
-        )  # fmt: skip
+        )
         if problem:
             raise VisitRefused(problem)
     event.save()
@@ -242,3 +264,165 @@ def van_delete(*, van_id: int) -> None:
             _("The van has %(count)d visits: delete or move them first.") % {"count": visits}
         )
     van.delete()
+
+
+# Tour planning ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TourRequest:
+    city: str
+    first_day: dt.date
+    last_day: dt.date
+    vans: Sequence[Van]
+    visit_minutes: int
+    district: str | None = None
+    station_codes: Sequence[str] = ()
+    uncovered_km: float = 3.0
+    uncovered_days: int = 90
+    time_limit_s: float = 10.0
+
+    def parameters(self) -> dict[str, Any]:
+        """What was asked, as JSON values (kept with the proposal)."""
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return values | {
+            "first_day": self.first_day.isoformat(),
+            "last_day": self.last_day.isoformat(),
+            "vans": [van.pk for van in self.vans],
+            "station_codes": list(self.station_codes),
+        }
+
+
+def tour_plan(
+    request: TourRequest, *, on_solution: Callable[[float], None] | None = None
+) -> tuple[Plan, list[tuple[Van, dt.date]]]:
+    """Plan the tours (not saved). Returns the plan and the van-days left out because the van
+    already has visits then."""
+    van_days, busy = planning_van_days(
+        vans=request.vans,
+        first=request.first_day,
+        last=request.last_day,
+        visit_minutes=request.visit_minutes,
+    )
+    candidates = planning_candidates(
+        city=request.city,
+        district=request.district,
+        codes=request.station_codes,
+        before=dt.datetime.combine(request.first_day, dt.time(0), tzinfo=LOCAL_TZ),
+        uncovered_km=request.uncovered_km,
+        uncovered_days=request.uncovered_days,
+    )
+    if not candidates:
+        raise Refused(
+            _("No open station to visit in %(place)s.") % {"place": request.city}, status=400
+        )
+    tour_problem = problem(
+        van_days=van_days,
+        candidates=candidates,
+        visit_minutes=request.visit_minutes,
+        distance_matrix=distance_matrix,
+        travel_seconds=van_travel_seconds,
+    )
+    return plan_tours(
+        tour_problem, time_limit_s=request.time_limit_s, on_solution=on_solution
+    ), busy
+
+
+def plan_document(plan: Plan, busy: Sequence[tuple[Van, dt.date]]) -> dict[str, Any]:
+    """The plan as JSON values (what the API returns and a proposal keeps)."""
+    tours = []
+    for tour in plan.tours:
+        day = tour.van_day
+        stops = [
+            {
+                "order": order,
+                "station": stop.candidate.code,
+                "station_id": stop.candidate.station_id,
+                "name": stop.candidate.name,
+                "location": [stop.candidate.lon, stop.candidate.lat],
+                "starts_at": stop.starts_at(day.date, LOCAL_TZ).isoformat(),
+                "ends_at": stop.ends_at(day.date, LOCAL_TZ).isoformat(),
+                "drive_minutes": round(stop.travel_s / 60),
+                "demand": stop.candidate.demand,
+                "uncovered": stop.candidate.uncovered,
+                "reached": stop.reached,
+            }
+            for order, stop in enumerate(tour.stops, start=1)
+        ]
+        tours.append(
+            {
+                "van": day.van_id,
+                "van_name": day.van_name,
+                "date": day.date.isoformat(),
+                "capacity_per_visit": day.visit_capacity,
+                "reached": tour.reached,
+                "stops": stops,
+            }
+        )
+    return {
+        "method": plan.method,
+        "solve_seconds": round(plan.seconds, 2),
+        "demand_total": plan.demand_total,
+        "demand_covered": plan.demand_covered,
+        "visits": plan.visits,
+        "tours": tours,
+        "skipped_busy_days": [{"van": van.pk, "date": day.isoformat()} for van, day in busy],
+    }
+
+
+def tour_proposal_create(
+    *,
+    request: TourRequest,
+    actor: AbstractBaseUser | None,
+    on_solution: Callable[[float], None] | None = None,
+) -> TourProposal:
+    """Plan the tours and keep the proposal (no events yet: see :func:`tour_proposal_accept`)."""
+    plan, busy = tour_plan(request, on_solution=on_solution)
+    return TourProposal.objects.create(
+        created_by=actor,
+        parameters=request.parameters(),
+        plan=plan_document(plan, busy),
+        demand_total=plan.demand_total,
+        demand_covered=plan.demand_covered,
+    )
+
+
+@transaction.atomic
+def tour_proposal_accept(
+    *, proposal_id: int, actor: AbstractBaseUser | None, kind: str = "general_checkup"
+) -> list[CheckupEvent]:
+    """Save a proposal's visits as events, all or none: each is checked by the van rules (with
+    the van locked) as if an organiser had entered it, so a plan overtaken by other bookings
+    is refused with the reason."""
+    proposal = TourProposal.objects.select_for_update().get(pk=proposal_id)
+    if proposal.accepted_at is not None:
+        raise Refused(_("This proposal was already accepted."))
+    vans = Van.objects.in_bulk([tour["van"] for tour in proposal.plan["tours"]])
+    stations = Station.objects.in_bulk(
+        [stop["station_id"] for tour in proposal.plan["tours"] for stop in tour["stops"]]
+    )
+    events = []
+    for tour in proposal.plan["tours"]:
+        van = vans.get(tour["van"])
+        for stop in tour["stops"]:
+            station = stations.get(stop["station_id"])
+            if van is None or station is None:
+                raise Refused(_("A van or station of this proposal no longer exists."))
+            event = CheckupEvent(
+                kind_id=kind,
+                capacity=tour["capacity_per_visit"],
+                organiser=van.organiser,
+                van=van,
+                address=station.address,
+            )
+            events.append(
+                checkup_event_schedule(
+                    event=event,
+                    starts_at=dt.datetime.fromisoformat(stop["starts_at"]),
+                    ends_at=dt.datetime.fromisoformat(stop["ends_at"]),
+                    station=station,
+                )
+            )
+    proposal.accepted_at, proposal.accepted_by = timezone.now(), actor
+    proposal.save(update_fields=["accepted_at", "accepted_by"])
+    return events

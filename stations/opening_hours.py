@@ -19,6 +19,11 @@ WEEKDAYS_ZH = ["周一", "周二", "周三", "周四", "周五", "周六", "周�
 WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
+def local_iso(moment: dt.datetime | None) -> str | None:
+    """An aware moment as ISO-8601 in Asia/Shanghai time (None stays None)."""
+    return moment and moment.astimezone(LOCAL_TZ).isoformat()
+
+
 def minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
 

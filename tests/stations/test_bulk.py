@@ -156,9 +156,15 @@ def test_a_point_just_outside_a_district_boundary_is_tolerated(db, tmp_path):
     feature = {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [114.0215, 22.50]},  # ≈150 m east
-        "properties": {"code": "T-EDGE", "name": "边界驿站", "address": "深圳市福田区",
-                       "city": "深圳市", "district": "福田区", "kind": "union_station"},
-    }  # fmt: skip
+        "properties": {
+            "code": "T-EDGE",
+            "name": "边界驿站",
+            "address": "深圳市福田区",
+            "city": "深圳市",
+            "district": "福田区",
+            "kind": "union_station",
+        },
+    }
     path = tmp_path / "edge.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
     assert "1 created" in import_(path)

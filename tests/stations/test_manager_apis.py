@@ -190,10 +190,14 @@ def test_an_etag_that_we_never_issued_is_412(station, manager):
     ("body", "field"),
     [
         (
-            {"opening_hours": {"weekly": [
-                {"weekday": 1, "opens": "08:00", "closes": "12:00"},
-                {"weekday": 1, "opens": "11:00", "closes": "14:00"},
-            ]}},
+            {
+                "opening_hours": {
+                    "weekly": [
+                        {"weekday": 1, "opens": "08:00", "closes": "12:00"},
+                        {"weekday": 1, "opens": "11:00", "closes": "14:00"},
+                    ]
+                }
+            },
             "opening_hours.weekly",
         ),
         (
@@ -215,7 +219,7 @@ def test_an_etag_that_we_never_issued_is_412(station, manager):
         ({"name": "新名字"}, "name"),
         ({}, "detail"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_400_naming_the_field_and_changes_nothing(station, manager, body, field):
     version = version_of(station)
     response = patch(token_client(manager), detail("SZ-1"), body, etag_of("SZ-1"))
@@ -239,8 +243,11 @@ def test_replacing_hours_with_a_night_period_and_a_holiday(station, manager):
     assert response.status_code == 200, response.content
     shown = response.json()["properties"]["opening_hours"]
     assert shown["weekly"][0] == {
-        "weekday": 0, "opens": "22:00", "closes": "06:00", "overnight": True
-    }  # fmt: skip
+        "weekday": 0,
+        "opens": "22:00",
+        "closes": "06:00",
+        "overnight": True,
+    }
     assert OpeningPeriod.objects.filter(station=station).count() == 7
     # What GET shows can be sent back unchanged: nothing changes, nothing is recorded.
     again = patch(
@@ -270,8 +277,10 @@ def test_the_microwave_broke(station, manager):
     assert response.status_code == 200
     amenity = StationAmenity.objects.get(station=station, amenity_id="microwave")
     assert (amenity.status, amenity.details, amenity.updated_by) == (
-        "out_of_service", "等待维修", manager
-    )  # fmt: skip
+        "out_of_service",
+        "等待维修",
+        manager,
+    )
     change = StationChange.objects.get()
     assert change.changes == {
         "amenities.microwave": {
