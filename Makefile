@@ -13,9 +13,11 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: setup
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py load_demo_checkups
+	$(PY) manage.py load_demo_benefits
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup lint
+	$(PY) scripts/bootstrap.py --browser
 	$(PY) -m pytest --ds=config.settings.test
 
 # System packages, the database server and PostGIS, the database, migrations, translations.

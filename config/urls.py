@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.auth import TokenLoginApi, throttled_login
 from config.health import HealthApi
+from maps.views import benefits_page
 from services.apis import (
     BookingCancelApi,
     BookingCreateApi,
@@ -11,6 +12,11 @@ from services.apis import (
     CheckupIcsApi,
     CheckupUpcomingApi,
     CheckupUpcomingIcsApi,
+)
+from services.benefit_apis import (
+    BenefitSchemeDetailApi,
+    BenefitSchemeListApi,
+    BenefitsEligibleApi,
 )
 from services.organiser_apis import (
     EventDetailApi,
@@ -84,9 +90,17 @@ api_v1 = [
         TourAcceptApi.as_view(),
         name="van-tour-accept",
     ),
+    path("benefits/eligible/", BenefitsEligibleApi.as_view(), name="benefits-eligible"),
+    path("benefits/schemes/", BenefitSchemeListApi.as_view(), name="benefit-schemes"),
+    path(
+        "benefits/schemes/<int:scheme_id>/",
+        BenefitSchemeDetailApi.as_view(),
+        name="benefit-scheme-detail",
+    ),
 ]
 
 urlpatterns = [
+    path("benefits/", benefits_page, name="benefits"),
     path("admin/login/", throttled_login(admin.site.login)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -192,7 +192,16 @@ def ensure_database(server: psycopg2.extensions.connection, url: str) -> None:
     database.close()
 
 
+def ensure_browser() -> None:
+    """Debian's Chromium for the browser tests (Playwright drives it; it never downloads one)."""
+    if not Path("/usr/bin/chromium").exists():
+        apt_install(["chromium"], "the browser tests (Chromium driven by Playwright)")
+
+
 def main() -> None:
+    if "--browser" in sys.argv[1:]:
+        ensure_browser()
+        return
     ensure_system_libraries()
     if "--system-only" in sys.argv[1:]:
         return

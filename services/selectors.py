@@ -6,13 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.gis.geos import Point
 from django.db import connection
 
-from services.models import CheckupEvent, Van
+from services.models import BenefitScheme, CheckupEvent, Occupation, Van
 from services.planning import Candidate, VanDay
 from stations.conditions import Condition, where_clause
+from stations.models import AdminArea, Station
 from stations.nearest import nearest_rows
 from stations.opening_hours import LOCAL_TZ
+from stations.selectors import station_nearest_list
 
 EVENT_TABLE = CheckupEvent._meta.db_table
 
@@ -177,3 +180,93 @@ def planning_van_days(
                 )
             )
     return days, skipped
+
+
+# Benefits -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a worker is, as far as the district boundaries tell (district None for a city)."""
+
+    province: str
+    city: str
+    district: str | None
+    lon: float
+    lat: float
+
+
+def place_at(*, lon: float, lat: float) -> Place | None:
+    """The district containing the point, or None outside every boundary yizhan has."""
+    area = (
+        AdminArea.objects.filter(boundary__covers=Point(lon, lat, srid=4326))
+        .values_list("province", "city", "name")
+        .first()
+    )
+    return Place(*area, lon=lon, lat=lat) if area else None
+
+
+def place_of_city(*, city: str) -> Place | None:
+    """A city by name, located at a point inside it (for distances to claim points)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(province), ST_X(p), ST_Y(p) FROM ("
+            " SELECT min(province) AS province, ST_PointOnSurface(ST_Union(boundary)) AS p"
+            " FROM stations_adminarea WHERE city = %s) c GROUP BY p",
+            [city],
+        )
+        row = cursor.fetchone()
+    return Place(row[0], city, None, row[1], row[2]) if row and row[0] else None
+
+
+def known_cities() -> list[str]:
+    return list(AdminArea.objects.order_by("city").values_list("city", flat=True).distinct())
+
+
+def region_cities(*, level: str, name: str) -> list[str]:
+    """The cities a region spans (empty for the whole country)."""
+    areas = AdminArea.objects.order_by("city")
+    if level == "province":
+        return list(areas.filter(province=name).values_list("city", flat=True).distinct())
+    if level == "city":
+        return [name]
+    if level == "county":
+        return list(areas.filter(name=name).values_list("city", flat=True).distinct())
+    return []
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+
+
+def occupation_names() -> dict[str, Occupation]:
+    """Every way of naming an occupation (code, zh/en names, synonyms), normalised."""
+    names: dict[str, Occupation] = {}
+    for occupation in Occupation.objects.all():
+        for name in [occupation.code, occupation.name, occupation.name_en, *occupation.synonyms]:
+            names.setdefault(normalised(name), occupation)
+    return names
+
+
+def benefit_schemes() -> list[BenefitScheme]:
+    return list(BenefitScheme.objects.prefetch_related("occupations").order_by("code"))
+
+
+def stations_near(
+    *, lon: float, lat: float, kinds: Sequence[str], cities: Sequence[str], limit: int = 3
+) -> list[dict]:
+    """The nearest stations of these kinds (in these cities, if any), with distance."""
+    refs = station_nearest_list(lon=lon, lat=lat, kinds=kinds, cities=cities, limit=limit)
+    stations = Station.objects.in_bulk([ref.id for ref in refs])
+    return [
+        {
+            "code": ref.code,
+            "name": stations[ref.id].name,
+            "kind": stations[ref.id].kind,
+            "address": stations[ref.id].address,
+            "phone": stations[ref.id].phone,
+            "location": stations[ref.id].location,
+            "distance_m": round(ref.distance_m, 1),
+        }
+        for ref in refs
+    ]

@@ -75,16 +75,24 @@ def open_at(moment: dt.datetime) -> Condition:
     )
 
 
+def city_in(cities: Sequence[str]) -> Condition:
+    return Condition("stations_station.city = ANY(%s)", (list(cities),))
+
+
 def station_conditions(
     *,
     amenities: Sequence[str] = (),
     kinds: Sequence[str] = (),
     open_moment: dt.datetime | None = None,
+    cities: Sequence[str] = (),
 ) -> list[Condition]:
-    """Every listed amenity usable (available or limited), one of the kinds, open at a moment."""
+    """Every listed amenity usable (available or limited), one of the kinds, open at a moment,
+    in one of the cities."""
     conditions = [has_usable_amenity(code) for code in amenities]
     if kinds:
         conditions.append(kind_in(kinds))
+    if cities:
+        conditions.append(city_in(cities))
     if open_moment is not None:
         conditions.append(open_at(open_moment))
     return conditions

@@ -149,11 +149,14 @@ def station_nearest_list(
     amenities: Sequence[str] = (),
     kinds: Sequence[str] = (),
     open_moment: dt.datetime | None = None,
+    cities: Sequence[str] = (),
 ) -> list[StationRef]:
     """The ``limit`` stations nearest to (lon, lat) by geodesic distance (ties by code), each
     with ``distance_m``; exactly the brute-force answer, found through the GiST index
     (:func:`stations.nearest.nearest_rows`)."""
-    conditions = station_conditions(amenities=amenities, kinds=kinds, open_moment=open_moment)
+    conditions = station_conditions(
+        amenities=amenities, kinds=kinds, open_moment=open_moment, cities=cities
+    )
     rows = nearest_rows(
         table=STATION_TABLE,
         columns="id, code, version",

@@ -118,6 +118,12 @@ YIZHAN_ENCODED_STATION_CACHE_SIZE = env.int("YIZHAN_ENCODED_STATION_CACHE_SIZE",
 # so, and workers are told to call to confirm.
 YIZHAN_STALE_AFTER_DAYS = env.int("YIZHAN_STALE_AFTER_DAYS", default=30)
 
+# Map tiles (fetched by the user's browser, never by the server or the tests).
+YIZHAN_TILE_URL = env("YIZHAN_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+YIZHAN_TILE_ATTRIBUTION = env(
+    "YIZHAN_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
+)
+
 # Van travel time = geodesic distance × detour factor ÷ average speed (check-up planning).
 YIZHAN_VAN_DETOUR_FACTOR = env.float("YIZHAN_VAN_DETOUR_FACTOR", default=1.4)
 YIZHAN_VAN_SPEED_KMH = env.float("YIZHAN_VAN_SPEED_KMH", default=40.0)

@@ -1,0 +1,176 @@
+"""The benefits API: which schemes cover a worker, what they pay, how and where to claim."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api import ERROR_400, PublicApi, language, validated
+from services.benefits import Assessment, assess, cover_output, today_local
+from services.eligibility import Worker
+from services.models import BenefitScheme, Occupation
+from services.selectors import (
+    Place,
+    benefit_schemes,
+    place_at,
+    place_of_city,
+    region_cities,
+    stations_near,
+)
+from services.serializers import EligibleInput, SchemeFilterInput
+from stations.coordinates import to_wgs84
+from stations.serializers import CrsInput, point_output
+
+# Where to join the union, in order of preference: a union service centre, else a
+# union-run station, in the worker's city.
+JOIN_UNION_KINDS = [["union_service_centre"], ["union_station", "workers_harbour"]]
+OBJECT = OpenApiResponse(OpenApiTypes.OBJECT)
+
+
+def station_output(found: dict[str, Any], crs: str) -> dict[str, Any]:
+    location = found.pop("location")
+    return found | {"location": point_output(location.x, location.y, crs)}
+
+
+def where_to_join(place: Place | None, crs: str) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    for kinds in JOIN_UNION_KINDS:
+        found = stations_near(
+            lon=place.lon, lat=place.lat, kinds=kinds, cities=[place.city], limit=1
+        )
+        if found:
+            return station_output(found[0], crs)
+    return None
+
+
+def assessment_output(
+    assessment: Assessment, *, place: Place | None, crs: str, english: bool
+) -> dict[str, Any]:
+    scheme = assessment.scheme
+    body = cover_output(scheme, english)
+    if assessment.covers:
+        cities = region_cities(level=scheme.region_level, name=scheme.region_name)
+        points = (
+            stations_near(
+                lon=place.lon, lat=place.lat, kinds=scheme.claim_point_kinds, cities=cities
+            )
+            if place and scheme.claim_point_kinds
+            else []
+        )
+        return body | {"claim_points": [station_output(p, crs) for p in points]}
+    reasons = [
+        {"condition": r.condition, "message": r.message, "change": r.change, "known": r.known}
+        for r in assessment.reasons
+    ]
+    joining = any(r.condition == "union_member" for r in assessment.reasons)
+    return body | {
+        "reasons": reasons,
+        "where_to_join_the_union": where_to_join(place, crs) if joining else None,
+    }
+
+
+class BenefitsEligibleApi(PublicApi):
+    @extend_schema(
+        operation_id="benefits_eligible",
+        summary="The schemes that cover a worker, and those of their region that do not yet",
+        parameters=[EligibleInput],
+        responses={200: OBJECT, 400: ERROR_400},
+    )
+    def get(self, request: Request) -> Response:
+        params = validated(EligibleInput, request)
+        crs, english = params["crs"], language().startswith("en")
+        if "lat" in params:
+            lon, lat = to_wgs84(params["lon"], params["lat"], crs)
+            place = place_at(lon=lon, lat=lat)
+        else:
+            place = place_of_city(city=params["city"])
+        occupation = Occupation.objects.get(pk=params["occupation"])
+        worker = Worker(
+            occupation=occupation.code,
+            union_member=params["union_member"],
+            months_in_occupation=params.get("months_in_occupation"),
+            age=params.get("age"),
+            province=place and place.province,
+            city=place and place.city,
+            district=place and place.district,
+            today=today_local(),
+        )
+        schemes = benefit_schemes()
+        names = {
+            o.code: (o.name_en if english else o.name) for s in schemes for o in s.occupations.all()
+        }
+        found = assess(schemes, worker, names)
+        shown = [assessment_output(a, place=place, crs=crs, english=english) for a in found]
+        return Response(
+            {
+                "worker": {
+                    "occupation": {
+                        "code": occupation.code,
+                        "name": occupation.name_en if english else occupation.name,
+                    },
+                    "union_member": worker.union_member,
+                    "months_in_occupation": worker.months_in_occupation,
+                    "age": worker.age,
+                    "place": place
+                    and {
+                        "province": place.province,
+                        "city": place.city,
+                        "district": place.district,
+                        "point": point_output(place.lon, place.lat, crs),
+                    },
+                },
+                "note": None
+                if place
+                else _(
+                    "Your position is outside the regions yizhan knows: only national "
+                    "schemes are shown."
+                ),
+                "crs": crs,
+                "covered": [s for s, a in zip(shown, found, strict=True) if a.covers],
+                "not_covered_yet": [s for s, a in zip(shown, found, strict=True) if not a.covers],
+            }
+        )
+
+
+class BenefitSchemeListApi(PublicApi):
+    @extend_schema(
+        operation_id="benefit_schemes_list",
+        parameters=[SchemeFilterInput],
+        responses={200: OBJECT, 400: ERROR_400},
+    )
+    def get(self, request: Request) -> Response:
+        params = validated(SchemeFilterInput, request)
+        english = language().startswith("en")
+        schemes = benefit_schemes()
+        if "region" in params:
+            region = params["region"]
+            schemes = [s for s in schemes if s.region_name == region or s.region_level == region]
+        if "occupation" in params:
+            code = params["occupation"]
+            schemes = [
+                s
+                for s in schemes
+                if not s.occupations.all() or code in {o.code for o in s.occupations.all()}
+            ]
+        results = [cover_output(scheme, english) for scheme in schemes]
+        return Response({"count": len(results), "results": results})
+
+
+class BenefitSchemeDetailApi(PublicApi):
+    @extend_schema(
+        operation_id="benefit_scheme_detail",
+        parameters=[CrsInput],
+        responses={200: OBJECT, 404: OBJECT},
+    )
+    def get(self, request: Request, scheme_id: int) -> Response:
+        scheme = get_object_or_404(
+            BenefitScheme.objects.prefetch_related("occupations"), pk=scheme_id
+        )
+        return Response(cover_output(scheme, language().startswith("en")))

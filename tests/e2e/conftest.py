@@ -1,0 +1,80 @@
+"""Browser tests: Debian's Chromium driven by Playwright against Django's live server. Every
+request that leaves the live server is aborted and recorded (map tiles are the user's browser's
+business; anything else would be a CDN the page must not need)."""
+
+import os
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
+# around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def share_serialized_rollback_data() -> None:
+    """Playwright's sync API runs an event loop in the tests' thread, and from then on Django
+    hands out new connection objects (asgiref keeps them per async context). The data that
+    ``serialized_rollback`` restores after each transactional test (the catalogues seeded by
+    migrations) was kept on the original objects: make it visible from the new ones too."""
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup):
+    share_serialized_rollback_data()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def outside_requests():
+    return []
+
+
+@pytest.fixture
+def open_page(browser, live_server, outside_requests):
+    """``open_page(path, language=…, width=…)``: a fresh phone-sized page at ``path``."""
+    contexts = []
+    own_host = urlsplit(live_server.url).netloc
+
+    def route(handled):
+        if urlsplit(handled.request.url).netloc == own_host:
+            handled.continue_()
+        else:
+            outside_requests.append(handled.request.url)
+            handled.abort()
+
+    def opened(path: str, *, language: str = "zh-CN", width: int = 360):
+        context = browser.new_context(
+            locale=language,
+            extra_http_headers={"Accept-Language": language},
+            viewport={"width": width, "height": 780},
+            has_touch=True,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.route("**/*", route)
+        page.goto(live_server.url + path)
+        return page
+
+    yield opened
+    for context in contexts:
+        context.close()
