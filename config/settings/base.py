@@ -67,7 +67,8 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/yizhan"),
 }
-DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# GeoDjango's PostGIS backend with a health check that needs no round trip (see the module).
+DATABASES["default"]["ENGINE"] = "config.database"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
