@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.auth import TokenLoginApi, throttled_login
 from config.health import HealthApi
-from maps.views import benefits_page
+from maps.views import benefits_page, worker_map
 from services.apis import (
     BookingCancelApi,
     BookingCreateApi,
@@ -100,6 +100,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", worker_map, name="worker-map"),
     path("benefits/", benefits_page, name="benefits"),
     path("admin/login/", throttled_login(admin.site.login)),
     path("admin/", admin.site.urls),

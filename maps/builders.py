@@ -6,6 +6,7 @@ URL (``YIZHAN_TILE_URL``), which is the user's browser's business."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
@@ -13,6 +14,14 @@ from django.templatetags.static import static
 
 LEAFLET_JS = "maps/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "maps/vendor/leaflet/leaflet.css"
+# Leaflet plugins a map may ask for: (JavaScript files, style sheets).
+PLUGINS = {
+    "cluster": (
+        ["maps/vendor/leaflet.markercluster/leaflet.markercluster.js"],
+        ["maps/vendor/leaflet.markercluster/MarkerCluster.css",
+         "maps/vendor/leaflet.markercluster/MarkerCluster.Default.css"],
+    ),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -33,13 +42,19 @@ def base_map(
     tile_url: str,
     attribution: str,
     height: str = "100%",
+    plugins: Sequence[str] = (),
 ) -> folium.Map:
-    """An empty map at ``center`` (lat, lon) with Leaflet from local static files."""
+    """An empty map at ``center`` (lat, lon) with Leaflet, and the ``plugins`` asked for, from
+    local static files."""
     figure = folium.Map(
         location=list(center), zoom_start=zoom, tiles=None, height=height, control_scale=True
     )
     figure.default_js = [("leaflet", static(LEAFLET_JS))]
     figure.default_css = [("leaflet_css", static(LEAFLET_CSS))]
+    for plugin in plugins:
+        scripts, sheets = PLUGINS[plugin]
+        figure.default_js += [(f"{plugin}_{n}", static(path)) for n, path in enumerate(scripts)]
+        figure.default_css += [(f"{plugin}_css_{n}", static(p)) for n, p in enumerate(sheets)]
     folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=19).add_to(figure)
     return figure
 

@@ -5,24 +5,54 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maps.builders import base_map, map_parts
 from services.models import Occupation
 from services.selectors import known_cities
+from stations.models import Amenity
 
 CHINA_CENTRE = (30.0, 110.0)
+SHENZHEN_CENTRE = (22.543, 114.057)
+# The filter chips of the worker map: amenity codes, in the order shown.
+WORKER_CHIPS = ["ebike_charging", "drinking_water", "free_meal", "toilet", "cooling"]
+
+
+def tiles() -> dict[str, str]:
+    return {"tile_url": settings.YIZHAN_TILE_URL, "attribution": settings.YIZHAN_TILE_ATTRIBUTION}
+
+
+def worker_map(request: HttpRequest) -> HttpResponse:
+    """The worker's map: nearest stations (open or not) with filter chips and a list, and the
+    nearest upcoming check-ups; all loaded from the public API by the page's script."""
+    figure = base_map(center=SHENZHEN_CENTRE, zoom=13, plugins=["cluster"], **tiles())
+    english = get_language().startswith("en")
+    chips = [
+        (amenity.code, amenity.name_en if english else amenity.name)
+        for amenity in sorted(
+            Amenity.objects.filter(code__in=WORKER_CHIPS), key=lambda a: WORKER_CHIPS.index(a.code)
+        )
+    ]
+    return render(
+        request,
+        "maps/worker.html",
+        {
+            "map": map_parts(figure),
+            "chips": chips,
+            "settings_json": {
+                "tileCrs": settings.YIZHAN_TILE_CRS,
+                "centre": SHENZHEN_CENTRE,
+                "texts": worker_texts(),
+            },
+        },
+    )
 
 
 def benefits_page(request: HttpRequest) -> HttpResponse:
     """The benefits locator: a short form, the answer as cards, claim points on a small map
     (the page asks /api/v1/benefits/eligible/ and draws what it says)."""
-    figure = base_map(
-        center=CHINA_CENTRE,
-        zoom=4,
-        tile_url=settings.YIZHAN_TILE_URL,
-        attribution=settings.YIZHAN_TILE_ATTRIBUTION,
-    )
+    figure = base_map(center=CHINA_CENTRE, zoom=4, **tiles())
     return render(
         request,
         "maps/benefits.html",
@@ -57,4 +87,23 @@ def benefits_texts() -> dict[str, str]:
         "failed": _("Something went wrong: try again."),
         "source": _("Source"),
         "illustrative": _("Illustrative"),
+    }
+
+
+def worker_texts() -> dict[str, str]:
+    return {
+        "open": _("Open now"),
+        "closed": _("Closed now"),
+        "stale": _("Not confirmed lately: call first"),
+        "navigate": _("Navigate"),
+        "amap": _("Amap"),
+        "baidu": _("Baidu Maps"),
+        "checkups": _("Check-ups"),
+        "stations": _("Stations"),
+        "places_left": _("places left"),
+        "locating": _("Finding your position…"),
+        "no_position": _("No position: showing the city centre. Search for a place."),
+        "not_found": _("Nothing found there."),
+        "none": _("No station with all of these nearby."),
+        "failed": _("Something went wrong: try again."),
     }

@@ -193,9 +193,12 @@ def ensure_database(server: psycopg2.extensions.connection, url: str) -> None:
 
 
 def ensure_browser() -> None:
-    """Debian's Chromium for the browser tests (Playwright drives it; it never downloads one)."""
-    if not Path("/usr/bin/chromium").exists():
-        apt_install(["chromium"], "the browser tests (Chromium driven by Playwright)")
+    """Debian's Chromium for the browser tests (Playwright drives it; it never downloads one),
+    and CJK fonts so that its screenshots show the Chinese pages as people see them."""
+    packages = [] if Path("/usr/bin/chromium").exists() else ["chromium"]
+    if not Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists():
+        packages.append("fonts-noto-cjk")
+    apt_install(packages, "the browser tests (Chromium driven by Playwright, CJK fonts)")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ version changes; the files are committed with their licences, so nothing downloa
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tarfile
@@ -16,13 +17,21 @@ from pathlib import Path
 VENDOR = Path(__file__).resolve().parent.parent / "maps" / "static" / "maps" / "vendor"
 # npm package, version, files to keep (paths inside the package), target folder
 PACKAGES = [
-    (
-        "leaflet",
-        "1.9.4",
-        ["LICENSE", "dist/leaflet.js", "dist/leaflet.css", "dist/images/"],
-        "leaflet",
-    ),
-]
+    ("leaflet", "1.9.4", ["LICENSE", "dist/leaflet.js", "dist/leaflet.css", "dist/images/"],
+     "leaflet"),
+    ("leaflet.markercluster", "1.5.3",
+     ["MIT-LICENCE.txt", "dist/leaflet.markercluster.js", "dist/MarkerCluster.css",
+      "dist/MarkerCluster.Default.css"],
+     "leaflet.markercluster"),
+    # The admin's map widget (django.contrib.gis OpenLayersWidget asks for this version).
+    ("ol", "7.2.2", ["LICENSE.md", "dist/ol.js", "ol.css"], "ol"),
+]  # fmt: skip
+
+
+def without_source_map(content: bytes) -> bytes:
+    """Source maps are not shipped, so their comment goes too (whitenoise's manifest storage
+    would otherwise look for the missing file and fail ``collectstatic``)."""
+    return re.sub(rb"\n?//# sourceMappingURL=\S+\s*$", b"\n", content)
 
 
 def vendor(package: str, version: str, keep: list[str], target: str) -> None:
@@ -42,7 +51,7 @@ def vendor(package: str, version: str, keep: list[str], target: str) -> None:
                 if member.isfile() and wanted:
                     path = destination / inside.removeprefix("dist/")
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(archive.extractfile(member).read())
+                    path.write_bytes(without_source_map(archive.extractfile(member).read()))
         (destination / "VERSION").write_text(f"{package}@{version} (npm registry)\n")
 
 

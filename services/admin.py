@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 
+from maps.widgets import LocalMapAdmin
 from services.models import Booking, CheckupEvent, CheckupKind, Van
 
 
@@ -10,13 +10,13 @@ class CheckupKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(Van)
-class VanAdmin(GISModelAdmin):
+class VanAdmin(LocalMapAdmin):
     list_display = ["name", "organiser", "day_starts", "day_ends", "checkups_per_hour"]
     search_fields = ["name", "organiser"]
 
 
 @admin.register(CheckupEvent)
-class CheckupEventAdmin(GISModelAdmin):
+class CheckupEventAdmin(LocalMapAdmin):
     list_display = [
         "starts_at",
         "kind",

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 from django.utils.translation import gettext_lazy as _
 
+from maps.widgets import LocalMapAdmin
 from stations.models import (
     AdminArea,
     Amenity,
@@ -58,7 +58,7 @@ class StationChangeInline(admin.TabularInline):
 
 
 @admin.register(Station)
-class StationAdmin(GISModelAdmin):
+class StationAdmin(LocalMapAdmin):
     list_display = ["code", "name", "city", "district", "kind", "status", "last_verified_at"]
     list_filter = ["city", "district", "kind", AmenityFilter, "status", "is_synthetic"]
     search_fields = ["code", "name", "name_en", "address"]
@@ -116,7 +116,7 @@ class AmenityAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdminArea)
-class AdminAreaAdmin(GISModelAdmin):
+class AdminAreaAdmin(LocalMapAdmin):
     list_display = ["code", "name", "city", "province"]
     list_filter = ["province", "city"]
     search_fields = ["code", "name", "name_en", "city"]

@@ -87,7 +87,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -124,6 +124,9 @@ YIZHAN_TILE_URL = env("YIZHAN_TILE_URL", default="https://tile.openstreetmap.org
 YIZHAN_TILE_ATTRIBUTION = env(
     "YIZHAN_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
 )
+# The coordinate system the tiles are drawn in: wgs84 (OpenStreetMap) or gcj02 (Amap, Tencent);
+# the pages ask the API for points in it, so markers sit on the right streets either way.
+YIZHAN_TILE_CRS = env("YIZHAN_TILE_CRS", default="wgs84")
 
 # Van travel time = geodesic distance × detour factor ÷ average speed (check-up planning).
 YIZHAN_VAN_DETOUR_FACTOR = env.float("YIZHAN_VAN_DETOUR_FACTOR", default=1.4)

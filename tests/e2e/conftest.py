@@ -62,15 +62,27 @@ def open_page(browser, live_server, outside_requests):
             outside_requests.append(handled.request.url)
             handled.abort()
 
-    def opened(path: str, *, language: str = "zh-CN", width: int = 360):
+    def opened(path: str, *, language: str = "zh-CN", width: int = 360, geolocation=None):
         context = browser.new_context(
             locale=language,
             extra_http_headers={"Accept-Language": language},
             viewport={"width": width, "height": 780},
             has_touch=True,
+            geolocation=geolocation,
+            permissions=["geolocation"] if geolocation else [],
         )
         contexts.append(context)
         page = context.new_page()
+        page.console_errors = []
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and "ERR_FAILED" not in message.text  # the tile requests the tests abort
+                and page.console_errors.append(message.text)
+            ),
+        )
         page.route("**/*", route)
         page.goto(live_server.url + path)
         return page

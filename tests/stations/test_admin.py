@@ -90,3 +90,13 @@ def test_an_administrator_assigns_managers_and_the_change_is_in_the_history(admi
     assert change.changes["seats"] == {"before": 3, "after": 8}
     page = admin_client.get(url).content.decode()
     assert "SZ-ADM" in page and "seats" in page  # the history inline
+
+
+def test_the_admin_map_loads_openlayers_from_local_static_files(admin_client):
+    import re
+
+    station = StationFactory()
+    page = admin_client.get(reverse("admin:stations_station_change", args=[station.pk]))
+    html = page.content.decode()
+    assert "/static/maps/vendor/ol/ol.js" in html
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []

@@ -1,0 +1,169 @@
+// The worker map: nearest stations and check-ups from the public API, as markers and lists.
+(function () {
+  "use strict";
+  const settings = JSON.parse(document.getElementById("page-settings").textContent);
+  const texts = settings.texts;
+  const map = window.yizhanMap;
+  const language = document.documentElement.lang || "zh-hans";
+  const stationsLayer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+  const checkupsLayer = L.layerGroup();
+  stationsLayer.addTo(map);
+  checkupsLayer.addTo(map);
+  L.control.layers(null, { [texts.stations]: stationsLayer, [texts.checkups]: checkupsLayer },
+                   { collapsed: false }).addTo(map);
+  const status = document.getElementById("status");
+  const ICONS = {
+    ebike_charging: "⚡", phone_charging: "🔌", battery_swap: "🔋", drinking_water: "💧",
+    hot_water: "♨️", free_meal: "🍱", microwave: "🍲", toilet: "🚻", cooling: "❄️",
+    heating: "🔥", seating: "🪑", wifi: "📶", first_aid: "⛑️", aed: "❤️", rain_gear: "☂️",
+    repair_tools: "🔧", reading: "📚", legal_aid: "⚖️", counselling: "💬",
+  };
+  let position = { lat: settings.centre[0], lon: settings.centre[1] };
+  let place = null;  // a searched place name, sent as q=
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function distance(metres) {
+    return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
+  }
+
+  function dot(kind) {
+    const className = kind === "checkup" ? "checkup-marker" : "station-marker";
+    return L.divIcon({ className, html: `<span class="dot ${kind}"></span>`, iconSize: [18, 18] });
+  }
+
+  function chosenAmenities() {
+    return [...document.querySelectorAll(".chip[aria-pressed=true]")].map((chip) => chip.dataset.amenity);
+  }
+
+  async function api(path, params) {
+    const response = await fetch(`${path}?${params}`, { headers: { "Accept-Language": language } });
+    const body = await response.json();
+    if (!response.ok) throw new Error(Object.values(body.errors).flat().join(" "));
+    return body;
+  }
+
+  function whereParams() {
+    const params = new URLSearchParams({ crs: settings.tileCrs });
+    if (place) params.set("q", place);
+    else { params.set("lat", position.lat); params.set("lon", position.lon); }
+    return params;
+  }
+
+  function stationItem(feature) {
+    const p = feature.properties;
+    const item = element("li", "station");
+    item.dataset.code = p.code;
+    const head = element("div", "station-head");
+    head.append(element("strong", null, p.name), element("span", "distance", distance(p.distance_m)));
+    const state = element("span", p.open_now ? "state open" : "state closed", p.open_now ? texts.open : texts.closed);
+    head.append(state);
+    item.append(head, element("div", "hint", p.address));
+    const icons = element("div", "amenities");
+    for (const amenity of p.amenities) {
+      if (amenity.status === "available" || amenity.status === "limited") {
+        const icon = element("span", "amenity", `${ICONS[amenity.code] || "•"} ${amenity.name}`);
+        icon.dataset.amenity = amenity.code;
+        icons.append(icon);
+      }
+    }
+    item.append(icons);
+    if (p.stale) item.append(element("div", "stale", p.stale_notice || texts.stale));
+    const links = element("div", "navigate");
+    const amap = element("a", null, `${texts.navigate} · ${texts.amap}`);
+    amap.href = p.navigation.amap;
+    const baidu = element("a", null, texts.baidu);
+    baidu.href = p.navigation.baidu;
+    links.append(amap, baidu);
+    item.append(links);
+    return item;
+  }
+
+  async function loadStations() {
+    const params = whereParams();
+    params.set("limit", "30");
+    const amenities = chosenAmenities();
+    if (amenities.length) params.set("amenity", amenities.join(","));
+    const body = await api("/api/v1/stations/nearest/", params);
+    const [lon, lat] = body.query[settings.tileCrs];
+    position = { lat: body.query.wgs84[1], lon: body.query.wgs84[0] };
+    stationsLayer.clearLayers();
+    const list = document.getElementById("stations");
+    list.replaceChildren();
+    const bounds = [[lat, lon]];
+    for (const feature of body.features) {
+      const [x, y] = feature.geometry.coordinates;
+      const marker = L.marker([y, x], { icon: dot(feature.properties.open_now ? "open" : "closed"),
+                                        title: feature.properties.name });
+      marker.bindPopup(`<strong>${feature.properties.name}</strong><br>${distance(feature.properties.distance_m)}`);
+      stationsLayer.addLayer(marker);
+      list.append(stationItem(feature));
+      bounds.push([y, x]);
+    }
+    status.textContent = body.features.length ? "" : texts.none;
+    map.fitBounds(bounds, { maxZoom: 16, padding: [24, 24] });
+  }
+
+  async function loadCheckups() {
+    const params = whereParams();
+    if (params.has("q")) { params.delete("q"); params.set("lat", position.lat); params.set("lon", position.lon); }
+    params.set("limit", "10");
+    const body = await api("/api/v1/checkups/upcoming/", params);
+    checkupsLayer.clearLayers();
+    const list = document.getElementById("checkups");
+    list.replaceChildren();
+    for (const feature of body.features) {
+      const p = feature.properties;
+      const [x, y] = feature.geometry.coordinates;
+      const when = new Date(p.starts_at).toLocaleString(language, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+      L.marker([y, x], { icon: dot("checkup"), title: p.kind.name })
+        .bindPopup(`<strong>${p.kind.name}</strong><br>${when}<br>${p.places_left} ${texts.places_left}`)
+        .addTo(checkupsLayer);
+      const item = element("li", "station checkup");
+      item.append(element("strong", null, `${p.kind.name} · ${when}`),
+                  element("div", "hint", `${(p.station && p.station.name) || p.address} · ${distance(p.distance_m)} · ${p.places_left} ${texts.places_left}`));
+      list.append(item);
+    }
+  }
+
+  async function refresh() {
+    try {
+      await loadStations();
+      await loadCheckups();
+    } catch (failure) {
+      status.textContent = failure.message || texts.failed;
+    }
+  }
+
+  for (const chip of document.querySelectorAll(".chip")) {
+    chip.addEventListener("click", () => {
+      chip.setAttribute("aria-pressed", chip.getAttribute("aria-pressed") === "true" ? "false" : "true");
+      refresh();
+    });
+  }
+
+  document.getElementById("search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    place = event.target.q.value.trim() || null;
+    refresh().then(() => { place = null; });
+  });
+
+  if (navigator.geolocation) {
+    status.textContent = texts.locating;
+    navigator.geolocation.getCurrentPosition(
+      (found) => {
+        position = { lat: found.coords.latitude, lon: found.coords.longitude };
+        refresh();
+      },
+      () => { status.textContent = texts.no_position; refresh(); },
+      { enableHighAccuracy: true, timeout: 8000, maximumAge: 60000 }
+    );
+  } else {
+    refresh();
+  }
+})();

@@ -1,0 +1,94 @@
+"""The worker map in a real browser, on the demo data: markers for the nearest stations, a
+filter chip that changes markers and list, English labels, page weight, screenshots."""
+
+from pathlib import Path
+
+import pytest
+
+from stations.demo_data import demo_data_load
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+FUTIAN = {"latitude": 22.543, "longitude": 114.057}
+MAX_FIRST_LOAD_BYTES = 500_000
+
+
+@pytest.fixture
+def demo(transactional_db):
+    demo_data_load()
+
+
+def loaded(page):
+    page.wait_for_selector("#stations li.station")
+    return page
+
+
+def test_the_map_shows_the_nearest_stations_without_errors(demo, open_page, outside_requests):
+    page = open_page("/", geolocation=FUTIAN)
+    loaded(page)
+    assert page.locator("h1").inner_text() == "附近的驿站"
+    items = page.locator("#stations li.station")
+    assert items.count() == 30
+    markers = page.locator(".leaflet-marker-pane .dot, .marker-cluster")
+    assert markers.count() >= 1
+    assert page.console_errors == []
+    assert all("tile.openstreetmap.org" in url for url in outside_requests), outside_requests
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def codes_listed(page):
+    return page.eval_on_selector_all(
+        "#stations li.station", "items => items.map(i => i.dataset.code)"
+    )
+
+
+def test_a_filter_chip_changes_the_markers_and_the_list(demo, open_page):
+    page = loaded(open_page("/", geolocation=FUTIAN))
+    before = codes_listed(page)
+    assert any(
+        page.locator(f"#stations li[data-code='{code}'] .amenity[data-amenity=cooling]").count()
+        == 0
+        for code in before
+    )  # some of the nearest have no cooling
+    page.click(".chip[data-amenity=cooling]")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('#stations li.station')]
+                   .every(item => item.querySelector('.amenity[data-amenity=cooling]'))"""
+    )
+    after = codes_listed(page)
+    assert after and after != before
+    titles = page.eval_on_selector_all(
+        ".station-marker[title]", "markers => markers.map(m => m.title)"
+    )
+    listed = page.locator("#stations li.station strong").all_inner_texts()
+    assert set(titles) <= set(listed)  # the markers shown are the listed stations
+    assert page.locator(".chip[data-amenity=cooling]").get_attribute("aria-pressed") == "true"
+
+
+def test_switching_to_english_changes_the_labels(demo, open_page):
+    page = loaded(open_page("/", geolocation=FUTIAN))
+    page.click(".language button[value=en]")
+    loaded(page)
+    assert page.locator("h1").inner_text() == "Stations near me"
+    assert page.locator(".chip[data-amenity=drinking_water]").inner_text() == "Drinking water"
+    assert page.locator("#stations .state").first.inner_text() in {"Open now", "Closed now"}
+
+
+def test_first_load_weight_and_screenshots(demo, open_page):
+    page = loaded(open_page("/", geolocation=FUTIAN))
+    transferred = page.evaluate(
+        """() => {
+            const entries = [...performance.getEntriesByType('navigation'),
+                             ...performance.getEntriesByType('resource')];
+            return entries.filter(e => !e.name.includes('tile.openstreetmap.org'))
+                          .reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0);
+        }"""
+    )
+    print(f"worker map first load: {transferred / 1000:.1f} KB transferred (tiles excluded)")
+    assert 0 < transferred < MAX_FIRST_LOAD_BYTES
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for width, height in [(390, 844), (1280, 800)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)
+        page.screenshot(path=SCREENSHOTS / f"worker-map-{width}x{height}.png", full_page=True)
+    assert (SCREENSHOTS / "worker-map-390x844.png").stat().st_size > 0
