@@ -1,10 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.auth import TokenLoginApi, throttled_login
 from config.health import HealthApi
-from maps.views import benefits_page, worker_map
+from maps.views import benefits_page, station_page, worker_map
 from services.apis import (
     BookingCancelApi,
     BookingCreateApi,
@@ -102,6 +103,13 @@ api_v1 = [
 urlpatterns = [
     path("", worker_map, name="worker-map"),
     path("benefits/", benefits_page, name="benefits"),
+    path("stations/<slug:code>/", station_page, name="station-page"),
+    path(
+        "accounts/login/",
+        throttled_login(LoginView.as_view(template_name="maps/login.html")),
+        name="login",
+    ),
+    path("accounts/logout/", LogoutView.as_view(next_page="/"), name="logout"),
     path("admin/login/", throttled_login(admin.site.login)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -68,3 +68,14 @@ def map_parts(figure: folium.Map) -> MapParts:
         script=root.script.render(),
         name=figure.get_name(),
     )
+
+
+def station_map(
+    *, lat: float, lon: float, name: str, tile_url: str, attribution: str
+) -> folium.Map:
+    """A small map of one station (a vector marker: no icon files to load)."""
+    figure = base_map(center=(lat, lon), zoom=16, tile_url=tile_url, attribution=attribution)
+    folium.CircleMarker(
+        location=[lat, lon], radius=9, color="#b3261e", fill=True, fill_opacity=0.9, tooltip=name
+    ).add_to(figure)
+    return figure

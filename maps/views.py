@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from maps.builders import base_map, map_parts
+from maps.builders import base_map, map_parts, station_map
 from services.models import Occupation
-from services.selectors import known_cities
-from stations.models import Amenity
+from services.selectors import checkups_at_station, known_cities
+from stations.coordinates import Crs
+from stations.models import Amenity, Station, StationAmenity
+from stations.permissions import managed_stations
+from stations.selectors import stale_before, station_get
+from stations.serializers import encode_station
 
 CHINA_CENTRE = (30.0, 110.0)
 SHENZHEN_CENTRE = (22.543, 114.057)
@@ -107,3 +114,43 @@ def worker_texts() -> dict[str, str]:
         "none": _("No station with all of these nearby."),
         "failed": _("Something went wrong: try again."),
     }
+
+
+def station_page(request: HttpRequest, code: str) -> HttpResponse:
+    """One station for workers; for its managers (logged in) also the forms that change it,
+    through the managers' API and its rules (If-Match, validation)."""
+    now = timezone.now()
+    station = station_get(code=code, moment=now)
+    if station is None:
+        raise Http404(_("No station with code “%s”.") % code)
+    english = get_language().startswith("en")
+    encoded = encode_station(station, english=english)
+    feature = json.loads(
+        encoded.feature(crs=Crs.WGS84, moment=now, distance_m=None, stale_before=stale_before())
+    )
+    user = request.user
+    can_manage = user.is_authenticated and managed_stations(user).filter(code=code).exists()
+    lat, lon = station.lat, station.lon
+    figure = station_map(lat=lat, lon=lon, name=station.name, **tiles())
+    return render(
+        request,
+        "maps/station.html",
+        {
+            "station": feature["properties"],
+            "map": map_parts(figure),
+            "checkups": checkups_at_station(station_id=station.id, starts_from=now),
+            "can_manage": can_manage,
+            "version": station.version,
+            "statuses": Station.Status.choices,
+            "amenity_statuses": StationAmenity.Status.choices,
+            "catalogue": Amenity.objects.all(),
+            "texts": {
+                "saved": _("Saved."),
+                "stale": _(
+                    "Someone changed this station meanwhile: reload the page, then repeat "
+                    "your change."
+                ),
+                "failed": _("Not saved:"),
+            },
+        },
+    )

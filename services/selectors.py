@@ -270,3 +270,14 @@ def stations_near(
         }
         for ref in refs
     ]
+
+
+def checkups_at_station(*, station_id: int, starts_from: dt.datetime, limit: int = 20):
+    """The scheduled events at a station from a moment on, soonest first."""
+    return list(
+        checkup_queryset()
+        .filter(
+            station_id=station_id, status=CheckupEvent.Status.SCHEDULED, starts_at__gte=starts_from
+        )
+        .order_by("starts_at")[:limit]
+    )

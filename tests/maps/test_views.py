@@ -36,3 +36,23 @@ def test_the_tile_coordinate_system_is_one_setting(settings):
     page = Client().get("/").content.decode()
     assert '"tileCrs": "gcj02"' in page
     assert "https://tiles.example/{z}/{x}/{y}.png" in page
+
+
+def test_the_station_page_shows_forms_only_to_the_stations_managers():
+    from tests.stations.factories import StationAmenityFactory, StationFactory, manager_of
+
+    station = StationFactory(code="SZ-P1", name="沙头驿站")
+    StationAmenityFactory(station=station, amenity_id="microwave")
+    public = Client().get("/stations/SZ-P1/").content.decode()
+    assert "沙头驿站" in public and 'id="manage"' not in public
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', public) == [
+        u for u in re.findall(r'href="(https?://[^"]+)"', public) if "amap" in u or "baidu" in u
+    ]  # only the navigation links leave the site
+    other = Client()
+    other.force_login(manager_of(StationFactory()))
+    assert 'id="manage"' not in other.get("/stations/SZ-P1/").content.decode()
+    own = Client()
+    own.force_login(manager_of(station))
+    page = own.get("/stations/SZ-P1/").content.decode()
+    assert 'id="manage"' in page and 'data-amenity="microwave"' in page
+    assert Client().get("/stations/NOPE/").status_code == 404

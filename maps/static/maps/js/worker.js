@@ -60,7 +60,11 @@
     const item = element("li", "station");
     item.dataset.code = p.code;
     const head = element("div", "station-head");
-    head.append(element("strong", null, p.name), element("span", "distance", distance(p.distance_m)));
+    const name = element("strong");
+    const link = element("a", null, p.name);
+    link.href = `/stations/${encodeURIComponent(p.code)}/`;
+    name.append(link);
+    head.append(name, element("span", "distance", distance(p.distance_m)));
     const state = element("span", p.open_now ? "state open" : "state closed", p.open_now ? texts.open : texts.closed);
     head.append(state);
     item.append(head, element("div", "hint", p.address));

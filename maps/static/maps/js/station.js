@@ -1,0 +1,62 @@
+// A station manager's forms on the station page: each change goes through the managers' API
+// with the ETag last seen (If-Match), so nobody's change is overwritten unseen.
+(function () {
+  "use strict";
+  const section = document.getElementById("manage");
+  const texts = JSON.parse(document.getElementById("manage-texts").textContent);
+  const message = document.getElementById("manage-message");
+  const csrf = section.querySelector("[name=csrfmiddlewaretoken]").value;
+  const base = `/api/v1/stations/${section.dataset.code}/`;
+  const language = document.documentElement.lang || "zh-hans";
+
+  async function send(method, url, body) {
+    const response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "If-Match": section.dataset.etag,
+        "X-CSRFToken": csrf,
+        "Accept-Language": language,
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const payload = await response.json();
+    if (response.ok) {
+      section.dataset.etag = response.headers.get("ETag");
+      message.textContent = texts.saved;
+      message.className = "saved";
+      return payload;
+    }
+    message.className = "error";
+    message.textContent = response.status === 412
+      ? texts.stale
+      : `${texts.failed} ${Object.values(payload.errors).flat().join(" ")}`;
+    return null;
+  }
+
+  function showAmenities(feature) {
+    for (const amenity of feature.properties.amenities) {
+      const status = document.querySelector(`.amenity-list [data-amenity="${amenity.code}"] .amenity-status`);
+      if (status) status.textContent = amenity.status;
+    }
+    document.getElementById("status-label").textContent = feature.properties.status;
+  }
+
+  document.getElementById("station-status").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const feature = await send("PATCH", base, { status: event.target.status.value });
+    if (feature) showAmenities(feature);
+  });
+
+  for (const form of document.querySelectorAll(".amenity-form")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const feature = await send("PATCH", `${base}amenities/${form.dataset.amenity}/`,
+                                 { status: form.status.value, details: form.details.value });
+      if (feature) showAmenities(feature);
+    });
+  }
+
+  document.getElementById("verify").addEventListener("click", () => send("POST", `${base}verify/`));
+})();

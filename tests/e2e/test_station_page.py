@@ -1,0 +1,84 @@
+"""A station manager logs in, marks an amenity out of service on the station page, and the
+worker map no longer offers the station for it."""
+
+from pathlib import Path
+
+import pytest
+from django.db.models import Q
+
+from stations.demo_data import demo_data_load
+from stations.models import Station
+from stations.selectors import station_nearest_list
+from tests.stations.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+FUTIAN = {"latitude": 22.543, "longitude": 114.057}
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def station(transactional_db):
+    demo_data_load()
+    (nearest,) = station_nearest_list(
+        lon=114.057, lat=22.543, limit=1, amenities=["ebike_charging"]
+    )
+    return Station.objects.get(pk=nearest.id)
+
+
+def listed_with_chip(open_page, amenity):
+    page = open_page("/", geolocation=FUTIAN)
+    page.wait_for_selector("#stations li.station")
+    page.click(f".chip[data-amenity={amenity}]")
+    page.wait_for_function(
+        f"""() => [...document.querySelectorAll('#stations li.station')]
+                    .every(item => item.querySelector('.amenity[data-amenity={amenity}]'))"""
+    )
+    return page.eval_on_selector_all(
+        "#stations li.station", "items => items.map(i => i.dataset.code)"
+    )
+
+
+def test_a_manager_edits_an_amenity_and_the_map_shows_it(station, open_page):
+    assert station.code in listed_with_chip(open_page, "ebike_charging")
+    manager = UserFactory(username="zhang", roles=["station_manager"])
+    station.managers.add(manager)
+
+    page = open_page(f"/stations/{station.code}/", language="en")
+    assert page.locator("#manage").count() == 0  # not logged in: no forms
+    page.click("text=log in to update this station")
+    page.fill("[name=username]", "zhang")
+    page.fill("[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_selector("#manage")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for width, height in [(390, 844), (1280, 800)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=SCREENSHOTS / f"station-page-{width}x{height}.png", full_page=True)
+    form = page.locator(".amenity-form[data-amenity=ebike_charging]")
+    form.locator("select").select_option("out_of_service")
+    form.locator("input[name=details]").fill("充电桩维修中")
+    form.locator("button").click()
+    page.wait_for_selector("#manage-message.saved")
+    status = page.locator(".amenity-list [data-amenity=ebike_charging] .amenity-status")
+    assert status.inner_text() == "out_of_service"
+
+    assert station.code not in listed_with_chip(open_page, "ebike_charging")
+    assert station.changes.get().actor == manager
+
+
+def test_a_stale_page_cannot_overwrite_a_colleagues_change(station, open_page):
+    manager = UserFactory(username="li", roles=["station_manager"])
+    station.managers.add(manager)
+    page = open_page("/accounts/login/?next=" + f"/stations/{station.code}/", language="en")
+    page.fill("[name=username]", "li")
+    page.fill("[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_selector("#manage")
+    # Meanwhile a colleague changes the station.
+    Station.objects.filter(pk=station.pk).update(phone="0755-0000")
+    page.locator("#station-status select").select_option("temporarily_closed")
+    page.locator("#station-status button").click()
+    page.wait_for_selector("#manage-message.error")
+    assert "reload" in page.locator("#manage-message").inner_text()
+    assert Station.objects.filter(Q(pk=station.pk) & Q(status="open")).exists()
