@@ -272,3 +272,24 @@ def test_travel_seconds_is_the_one_van_rule(settings):
 def english():
     with translation.override("en"):
         yield
+
+
+@pytest.mark.django_db
+def test_planning_works_on_the_demo_data(demo_data, organiser):
+    from services.demo_data import checkup_demo_load
+    from services.models import Van
+
+    checkup_demo_load()
+    first = dt.date.today() + dt.timedelta(days=70)  # after the demo tours
+    body = {
+        "city": "兰州市",
+        "date_from": first.isoformat(),
+        "date_to": (first + dt.timedelta(days=6)).isoformat(),
+        "vans": list(Van.objects.values_list("pk", flat=True)),
+        "time_limit_s": 1,
+    }
+    response = organiser.post("/api/v1/planning/van-tours/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    plan = response.json()
+    assert plan["visits"] >= 10
+    assert 0 < plan["demand_covered"] <= plan["demand_total"]
