@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 import folium
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from folium.plugins import HeatMap
 
 LEAFLET_JS = "maps/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "maps/vendor/leaflet/leaflet.css"
+HEAT_JS = "maps/vendor/leaflet.heat/leaflet-heat.js"
 # Leaflet plugins a map may ask for: (JavaScript files, style sheets).
 PLUGINS = {
     "cluster": (
@@ -55,7 +58,7 @@ def base_map(
         scripts, sheets = PLUGINS[plugin]
         figure.default_js += [(f"{plugin}_{n}", static(path)) for n, path in enumerate(scripts)]
         figure.default_css += [(f"{plugin}_css_{n}", static(p)) for n, p in enumerate(sheets)]
-    folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=19).add_to(figure)
+    folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=19, name=_("Map")).add_to(figure)
     return figure
 
 
@@ -78,4 +81,67 @@ def station_map(
     folium.CircleMarker(
         location=[lat, lon], radius=9, color="#b3261e", fill=True, fill_opacity=0.9, tooltip=name
     ).add_to(figure)
+    return figure
+
+
+@dataclass(frozen=True)
+class TourStop:
+    lat: float
+    lon: float
+    label: str
+    """Shown on the stop's popup (place, time, places booked / capacity)."""
+
+
+@dataclass(frozen=True)
+class VanRoute:
+    van: str
+    stops: Sequence[TourStop]
+
+
+ROUTE_COLOURS = ["#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#4e342e"]
+
+
+def tours_map(
+    *,
+    center: tuple[float, float],
+    routes: Sequence[VanRoute],
+    gaps: Sequence[tuple[float, float, float]],
+    tile_url: str,
+    attribution: str,
+) -> folium.Map:
+    """Van tours as routes with numbered stops, coloured per van, over a heat layer of the
+    demand no check-up has reached lately (``gaps``: lat, lon, weight)."""
+    figure = base_map(center=center, zoom=11, tile_url=tile_url, attribution=attribution)
+    if gaps:
+        heat = HeatMap(
+            [list(gap) for gap in gaps],
+            name=_("No check-up nearby lately"),
+            radius=30,
+            blur=20,
+            min_opacity=0.3,
+        )
+        heat.default_js = [("leaflet-heat.js", static(HEAT_JS))]
+        heat.add_to(figure)
+    for index, route in enumerate(routes):
+        colour = ROUTE_COLOURS[index % len(ROUTE_COLOURS)]
+        points = [[stop.lat, stop.lon] for stop in route.stops]
+        layer = folium.FeatureGroup(name=route.van).add_to(figure)
+        if len(points) > 1:
+            folium.PolyLine(points, color=colour, weight=4, opacity=0.8, tooltip=route.van).add_to(
+                layer
+            )
+        for number, stop in enumerate(route.stops, start=1):
+            folium.Marker(
+                [stop.lat, stop.lon],
+                icon=folium.DivIcon(
+                    html=f'<span class="stop" style="background:{colour}">{number}</span>',
+                    icon_size=(24, 24),
+                    icon_anchor=(12, 12),
+                    class_name="stop-marker",
+                ),
+                # A tooltip, not a folium Popup: its HTML popups need jQuery.
+                tooltip=f"{route.van} · {number}. {stop.label}",
+            ).add_to(layer)
+    if routes or gaps:
+        folium.LayerControl(collapsed=False).add_to(figure)
     return figure

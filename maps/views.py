@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from itertools import groupby
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from maps.builders import base_map, map_parts, station_map
+from config.roles import Role, has_role
+from maps.builders import TourStop, VanRoute, base_map, map_parts, station_map, tours_map
+from maps.forms import TourPageForm
 from services.models import Occupation
-from services.selectors import checkups_at_station, known_cities
+from services.selectors import (
+    checkups_at_station,
+    known_cities,
+    place_of_city,
+    planning_candidates,
+    van_visits_on,
+)
 from stations.coordinates import Crs
 from stations.models import Amenity, Station, StationAmenity
+from stations.opening_hours import LOCAL_TZ
 from stations.permissions import managed_stations
 from stations.selectors import stale_before, station_get
 from stations.serializers import encode_station
@@ -152,5 +165,64 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
                 ),
                 "failed": _("Not saved:"),
             },
+        },
+    )
+
+
+def tours_page(request: HttpRequest) -> HttpResponse:
+    """For organisers: the vans' tours on a day in a city, with numbered stops and places
+    booked, over the demand that no check-up has reached lately."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not (has_role(request.user, Role.ORGANISER) or has_role(request.user, Role.ADMINISTRATOR)):
+        raise PermissionDenied
+    cities = known_cities()
+    form = TourPageForm(request.GET or None, cities=cities)
+    day, city = form.chosen()
+    visits = van_visits_on(day=day, city=city)
+    routes = [
+        VanRoute(
+            van=van,
+            stops=[
+                TourStop(
+                    lat=event.location.y,
+                    lon=event.location.x,
+                    label=f"{event.starts_at.astimezone(LOCAL_TZ):%H:%M}–"
+                    f"{event.ends_at.astimezone(LOCAL_TZ):%H:%M} "
+                    f"{event.station.name if event.station else event.address} "
+                    f"({event.booked}/{event.capacity})",
+                )
+                for event in group
+            ],
+        )
+        for van, group in groupby(visits, key=lambda event: event.van.name)
+    ]
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
+    gaps = [
+        (c.lat, c.lon, float(c.demand))
+        for c in planning_candidates(city=city, before=start, uncovered_km=3, uncovered_days=90)
+        if c.uncovered
+    ]
+    place = place_of_city(city=city)
+    figure = tours_map(center=(place.lat, place.lon), routes=routes, gaps=gaps, **tiles())
+    summary = [
+        {
+            "van": van,
+            "stops": len(group),
+            "booked": sum(e.booked for e in group),
+            "capacity": sum(e.capacity for e in group),
+        }
+        for van, group in ((v, list(g)) for v, g in groupby(visits, key=lambda e: e.van.name))
+    ]
+    return render(
+        request,
+        "maps/tours.html",
+        {
+            "map": map_parts(figure),
+            "form": form,
+            "summary": summary,
+            "gaps": len(gaps),
+            "day": day,
+            "city": city,
         },
     )

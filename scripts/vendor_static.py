@@ -23,6 +23,7 @@ PACKAGES = [
      ["MIT-LICENCE.txt", "dist/leaflet.markercluster.js", "dist/MarkerCluster.css",
       "dist/MarkerCluster.Default.css"],
      "leaflet.markercluster"),
+    ("leaflet.heat", "0.2.0", ["LICENSE", "dist/leaflet-heat.js"], "leaflet.heat"),
     # The admin's map widget (django.contrib.gis OpenLayersWidget asks for this version).
     ("ol", "7.2.2", ["LICENSE.md", "dist/ol.js", "ol.css"], "ol"),
 ]  # fmt: skip

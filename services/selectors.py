@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from services.models import BenefitScheme, CheckupEvent, Occupation, Van
 from services.planning import Candidate, VanDay
@@ -280,4 +281,22 @@ def checkups_at_station(*, station_id: int, starts_from: dt.datetime, limit: int
             station_id=station_id, status=CheckupEvent.Status.SCHEDULED, starts_at__gte=starts_from
         )
         .order_by("starts_at")[:limit]
+    )
+
+
+def van_visits_on(*, day: dt.date, city: str) -> list[CheckupEvent]:
+    """The scheduled van visits that start on ``day`` (local time) in ``city``, by van, then
+    start time."""
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
+    in_city = AdminArea.objects.filter(city=city, boundary__covers=OuterRef("location"))
+    return list(
+        checkup_queryset()
+        .filter(
+            van__isnull=False,
+            status=CheckupEvent.Status.SCHEDULED,
+            starts_at__gte=start,
+            starts_at__lt=start + dt.timedelta(days=1),
+        )
+        .filter(Exists(in_city))
+        .order_by("van__name", "starts_at")
     )

@@ -56,3 +56,19 @@ def test_the_station_page_shows_forms_only_to_the_stations_managers():
     page = own.get("/stations/SZ-P1/").content.decode()
     assert 'id="manage"' in page and 'data-amenity="microwave"' in page
     assert Client().get("/stations/NOPE/").status_code == 404
+
+
+def test_the_tours_page_is_for_organisers_and_local():
+    from tests.stations.factories import AdminAreaFactory, UserFactory
+
+    AdminAreaFactory(city="兰州市", name="城关区", province="甘肃省")
+    assert Client().get("/organisers/tours/").status_code == 302
+    worker = Client()
+    worker.force_login(UserFactory())
+    assert worker.get("/organisers/tours/").status_code == 403
+    organiser = Client()
+    organiser.force_login(UserFactory(roles=["organiser"]))
+    page = organiser.get("/organisers/tours/", {"city": "兰州市", "date": "2027-03-01"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "2027-03-01" in html
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []

@@ -1,0 +1,34 @@
+"""The pages' small forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stations.opening_hours import LOCAL_TZ
+
+DEFAULT_CITY = "兰州市"
+
+
+class TourPageForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    city = forms.ChoiceField(label=_("City"), required=False)
+
+    def __init__(self, *args, cities: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [(city, city) for city in cities]
+        self.default_city = DEFAULT_CITY if DEFAULT_CITY in cities else (cities or [""])[0]
+
+    def chosen(self) -> tuple[dt.date, str]:
+        """The day and city asked for; today and the default city where not (or not valid)."""
+        today = dt.datetime.now(LOCAL_TZ).date()
+        if self.is_bound and self.is_valid():
+            return (
+                self.cleaned_data["date"] or today,
+                self.cleaned_data["city"] or self.default_city,
+            )
+        return today, self.default_city

@@ -1,0 +1,68 @@
+"""The organisers' tour map in a real browser: the demo caravan's routes with numbered stops
+and the heat layer of uncovered demand, all from local files."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from stations.demo_data import demo_data_load
+from stations.models import Station
+from stations.opening_hours import LOCAL_TZ
+from tests.services.factories import CheckupEventFactory, VanFactory
+from tests.stations.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+@pytest.fixture
+def tour_day(transactional_db):
+    """Tomorrow in Lanzhou: a van visits three demo stations; most of the city has had no
+    check-up in the last 90 days."""
+    demo_data_load()
+    day = dt.datetime.now(LOCAL_TZ).date() + dt.timedelta(days=1)
+    van = VanFactory(name="兰州体检车")
+    for hour, station in zip((9, 11, 14), Station.objects.filter(city="兰州市")[:3], strict=True):
+        starts = dt.datetime.combine(day, dt.time(hour), tzinfo=LOCAL_TZ)
+        CheckupEventFactory(
+            van=van,
+            station=station,
+            location=station.location,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+        )
+    return day
+
+
+def log_in(page, username):
+    page.fill("[name=username]", username)
+    page.fill("[name=password]", "correct horse battery staple")
+    page.click("button.primary")
+
+
+def test_the_tours_of_a_day_with_numbered_stops_and_gaps(tour_day, open_page, outside_requests):
+    UserFactory(username="organiser", roles=["organiser"])
+    page = open_page(
+        f"/organisers/tours/?date={tour_day.isoformat()}&city=兰州市", language="en", width=1280
+    )
+    log_in(page, "organiser")
+    page.wait_for_selector(".stop-marker")
+    assert page.locator(".stop").all_inner_texts() == ["1", "2", "3"]
+    assert page.locator("path.leaflet-interactive").count() == 1  # the van's route
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+    assert page.locator(".route").inner_text() == "兰州体检车: 3 stops · booked 0/90"
+    assert page.console_errors == []
+    assert all("tile.openstreetmap.org" in url for url in outside_requests), outside_requests
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for width, height in [(390, 844), (1280, 800)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=SCREENSHOTS / f"tours-{width}x{height}.png", full_page=True)
+
+
+def test_the_tours_page_is_for_organisers(tour_day, open_page):
+    UserFactory(username="worker")
+    page = open_page("/organisers/tours/")
+    assert "/accounts/login/" in page.url
+    log_in(page, "worker")
+    assert page.locator("text=403").count() + page.locator("text=Forbidden").count() >= 1
