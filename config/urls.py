@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.auth import TokenLoginApi, throttled_login
 from config.health import HealthApi
-from maps.views import benefits_page, station_page, tours_page, worker_map
+from maps.views import benefits_page, coverage_page, station_page, tours_page, worker_map
 from services.apis import (
     BookingCancelApi,
     BookingCreateApi,
@@ -105,6 +105,7 @@ urlpatterns = [
     path("benefits/", benefits_page, name="benefits"),
     path("stations/<slug:code>/", station_page, name="station-page"),
     path("organisers/tours/", tours_page, name="tours"),
+    path("coverage/", coverage_page, name="coverage"),
     path(
         "accounts/login/",
         throttled_login(LoginView.as_view(template_name="maps/login.html")),

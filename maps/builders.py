@@ -6,6 +6,7 @@ URL (``YIZHAN_TILE_URL``), which is the user's browser's business."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -144,4 +145,44 @@ def tours_map(
             ).add_to(layer)
     if routes or gaps:
         folium.LayerControl(collapsed=False).add_to(figure)
+    return figure
+
+
+# Distance bands of the coverage map: (up to metres, colour), the last catching the rest.
+COVERAGE_BANDS = [(500, "#1b5e20"), (1000, "#66bb6a"), (2000, "#ffa726"), (math.inf, "#e53935")]
+
+
+def band_colour(metres: float) -> str:
+    return next(colour for limit, colour in COVERAGE_BANDS if metres <= limit)
+
+
+def coverage_map(
+    *,
+    center: tuple[float, float],
+    cells: Sequence[tuple[dict, float]],
+    tile_url: str,
+    attribution: str,
+) -> folium.Map:
+    """Grid cells coloured by the distance from their centre to the nearest open station."""
+    figure = base_map(center=center, zoom=10, tile_url=tile_url, attribution=attribution)
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"colour": band_colour(metres), "metres": round(metres)},
+            }
+            for geometry, metres in cells
+        ],
+    }
+    folium.GeoJson(
+        collection,
+        name=_("Distance to the nearest open station"),
+        style_function=lambda feature: {
+            "fillColor": feature["properties"]["colour"],
+            "fillOpacity": 0.45,
+            "weight": 0,
+        },
+    ).add_to(figure)
     return figure

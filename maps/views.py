@@ -16,7 +16,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.roles import Role, has_role
-from maps.builders import TourStop, VanRoute, base_map, map_parts, station_map, tours_map
+from maps.builders import (
+    TourStop,
+    VanRoute,
+    base_map,
+    coverage_map,
+    map_parts,
+    station_map,
+    tours_map,
+)
 from maps.forms import TourPageForm
 from services.models import Occupation
 from services.selectors import (
@@ -30,7 +38,7 @@ from stations.coordinates import Crs
 from stations.models import Amenity, Station, StationAmenity
 from stations.opening_hours import LOCAL_TZ
 from stations.permissions import managed_stations
-from stations.selectors import stale_before, station_get
+from stations.selectors import stale_before, station_coverage, station_get
 from stations.serializers import encode_station
 
 CHINA_CENTRE = (30.0, 110.0)
@@ -224,5 +232,32 @@ def tours_page(request: HttpRequest) -> HttpResponse:
             "gaps": len(gaps),
             "day": day,
             "city": city,
+        },
+    )
+
+
+COVERAGE_TARGET_M = 1000  # the national target: a station within 1 km (a 15-minute walk)
+
+
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    """For planners: how far every part of a city is from the nearest open station."""
+    cities = known_cities()
+    city = request.GET.get("city") if request.GET.get("city") in cities else "深圳市"
+    coverage = station_coverage(city=city, target_m=COVERAGE_TARGET_M)
+    place = place_of_city(city=city)
+    figure = coverage_map(center=(place.lat, place.lon), cells=coverage.cells, **tiles())
+    return render(
+        request,
+        "maps/coverage.html",
+        {
+            "map": map_parts(figure),
+            "cities": cities,
+            "city": city,
+            "cell_m": round(coverage.cell_m),
+            "area_share": round(100 * coverage.area_share_beyond(COVERAGE_TARGET_M), 1),
+            "stations": coverage.stations,
+            "isolated_share": round(100 * coverage.isolated_stations / coverage.stations, 1)
+            if coverage.stations
+            else 0,
         },
     )

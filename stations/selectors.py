@@ -7,6 +7,8 @@ objects and prefetching three relations cost ten times the query itself."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from stations.conditions import filter_queryset, station_conditions, where_clause
 from stations.models import Amenity, Station, StationChange
-from stations.nearest import nearest_rows
+from stations.nearest import WGS84_SPHEROID, nearest_rows
 from stations.opening_hours import LOCAL_TZ, Period, Schedule
 from stations.permissions import managed_stations
 
@@ -213,3 +215,85 @@ def station_stale_list(*, user: AbstractBaseUser) -> QuerySet[Station]:
 
 def station_history(*, code: str) -> QuerySet[StationChange]:
     return StationChange.objects.filter(station__code=code).order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far the parts of a city are from the nearest open station."""
+
+    cell_m: float
+    cells: list[tuple[dict, float]]
+    """(GeoJSON polygon, metres from its centre to the nearest open station)."""
+    stations: int
+    isolated_stations: int
+    """Open stations whose nearest other open station is farther than the target."""
+
+    def area_share_beyond(self, metres: float) -> float:
+        return sum(d > metres for _, d in self.cells) / len(self.cells) if self.cells else 0.0
+
+
+COVERAGE_SQL = """
+WITH city AS (SELECT ST_Union(boundary) AS g FROM stations_adminarea WHERE city = %(city)s),
+grid AS (
+    SELECT ST_MakeEnvelope(x, y, x + %(dx)s, y + %(dy)s, 4326) AS cell
+      FROM city,
+           generate_series(ST_XMin(g)::numeric, ST_XMax(g)::numeric, %(dx)s::numeric) AS x,
+           generate_series(ST_YMin(g)::numeric, ST_YMax(g)::numeric, %(dy)s::numeric) AS y
+),
+cells AS MATERIALIZED (
+    SELECT cell, ST_Centroid(cell) AS centre FROM grid
+     WHERE EXISTS (SELECT 1 FROM stations_adminarea a
+                    WHERE a.city = %(city)s AND ST_Intersects(a.boundary, ST_Centroid(cell)))
+)
+SELECT ST_AsGeoJSON(c.cell, 6), nearest.metres
+  FROM cells c
+  CROSS JOIN LATERAL (
+      SELECT min(ST_DistanceSpheroid(c.centre, k.location, %(spheroid)s)) AS metres
+        FROM (SELECT s.location FROM stations_station s
+               WHERE s.status = 'open'
+               ORDER BY s.location <-> c.centre
+               LIMIT 8) k) nearest
+"""
+
+ISOLATED_SQL = """
+SELECT count(*), count(*) FILTER (WHERE nearest.metres > %(target)s)
+  FROM stations_station s
+  CROSS JOIN LATERAL (
+      SELECT min(ST_DistanceSpheroid(s.location, k.location, %(spheroid)s)) AS metres
+        FROM (SELECT o.location FROM stations_station o
+               WHERE o.status = 'open' AND o.id <> s.id
+               ORDER BY o.location <-> s.location
+               LIMIT 8) k) nearest
+ WHERE s.city = %(city)s AND s.status = 'open'
+"""
+
+
+def station_coverage(*, city: str, target_m: float = 1000, max_cells: int = 4000) -> Coverage:
+    """A grid over the city (square cells sized for at most about ``max_cells``, 250 m at
+    least), each cell with the geodesic distance from its centre to the nearest open station,
+    and how many of the city's open stations are farther than ``target_m`` from the next.
+
+    The nearest is the geodesically nearest of the 8 nearest by the index's planar distance:
+    a map's colours, not the exact nearest-station query (``station_nearest_list``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_Area(ST_Union(boundary)::geography), ST_Y(ST_Centroid(ST_Union(boundary)))"
+            " FROM stations_adminarea WHERE city = %s",
+            [city],
+        )
+        area_m2, lat = cursor.fetchone()
+        if area_m2 is None:
+            return Coverage(0, [], 0, 0)
+        cell_m = max(250.0, math.sqrt(area_m2 / max_cells))
+        params = {
+            "city": city,
+            "dx": cell_m / (111_320.0 * math.cos(math.radians(lat))),
+            "dy": cell_m / 110_574.0,
+            "spheroid": WGS84_SPHEROID,
+            "target": target_m,
+        }
+        cursor.execute(COVERAGE_SQL, params)
+        cells = [(json.loads(geometry), metres) for geometry, metres in cursor.fetchall()]
+        cursor.execute(ISOLATED_SQL, params)
+        stations, isolated = cursor.fetchone()
+    return Coverage(cell_m, cells, stations, isolated)

@@ -72,3 +72,15 @@ def test_the_tours_page_is_for_organisers_and_local():
     html = page.content.decode()
     assert page.status_code == 200 and "2027-03-01" in html
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
+
+
+def test_the_coverage_page_shows_its_numbers_and_no_cdn():
+    from django.contrib.gis.geos import Point
+
+    from tests.stations.factories import AdminAreaFactory, StationFactory
+
+    AdminAreaFactory(city="深圳市", name="福田区")
+    StationFactory(city="深圳市", location=Point(114.0, 22.5, srid=4326))
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/coverage/").content.decode()
+    assert 'id="area-share"' in html and "more than 1 km" in html
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []

@@ -233,3 +233,34 @@ def test_open_now_filter_excludes_closed_stations_and_honours_night_periods():
     result = station_nearest_list(lon=origin.x, lat=origin.y, open_moment=monday_1am)
     assert [s.code for s in result] == [night.code]
     assert OpeningPeriod.objects.count() == 8
+
+
+def test_coverage_grid_distances_and_isolated_stations():
+    from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+    from geographiclib.geodesic import Geodesic
+
+    from stations.selectors import station_coverage
+    from tests.stations.factories import AdminAreaFactory, StationFactory
+
+    AdminAreaFactory(
+        city="测试市",
+        name="甲区",
+        boundary=MultiPolygon(Polygon.from_bbox((114.00, 22.50, 114.04, 22.54)), srid=4326),
+    )
+    StationFactory(city="测试市", location=Point(114.005, 22.505, srid=4326))
+    StationFactory(city="测试市", location=Point(114.035, 22.535, srid=4326))
+    StationFactory(city="测试市", location=Point(114.02, 22.52, srid=4326), status="closed")
+
+    coverage = station_coverage(city="测试市", target_m=1000, max_cells=100)
+    assert 60 <= len(coverage.cells) <= 120
+    for polygon, metres in coverage.cells:
+        xs = [x for x, _ in polygon["coordinates"][0]]
+        ys = [y for _, y in polygon["coordinates"][0]]
+        lon, lat = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        exact = min(
+            Geodesic.WGS84.Inverse(lat, lon, y, x)["s12"]
+            for x, y in [(114.005, 22.505), (114.035, 22.535)]  # the closed one never counts
+        )
+        assert metres == pytest.approx(exact, abs=0.2)  # the cell is shown to 1e-6°
+    assert 0.3 < coverage.area_share_beyond(1000) < 1
+    assert (coverage.stations, coverage.isolated_stations) == (2, 2)  # ≈4.6 km apart
