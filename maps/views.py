@@ -34,7 +34,7 @@ from services.selectors import (
     planning_candidates,
     van_visits_on,
 )
-from stations.coordinates import Crs
+from stations.coordinates import Crs, from_wgs84
 from stations.models import Amenity, Station, StationAmenity
 from stations.opening_hours import LOCAL_TZ
 from stations.permissions import managed_stations
@@ -49,6 +49,20 @@ WORKER_CHIPS = ["ebike_charging", "drinking_water", "free_meal", "toilet", "cool
 
 def tiles() -> dict[str, str]:
     return {"tile_url": settings.YIZHAN_TILE_URL, "attribution": settings.YIZHAN_TILE_ATTRIBUTION}
+
+
+def on_tiles(lon: float, lat: float) -> tuple[float, float]:
+    """A WGS-84 point as (lat, lon) in the tiles' coordinate system (``YIZHAN_TILE_CRS``), so
+    that server-drawn markers sit on the right streets of GCJ-02 tiles too."""
+    x, y = from_wgs84(lon, lat, settings.YIZHAN_TILE_CRS)
+    return y, x
+
+
+def polygon_on_tiles(geometry: dict) -> dict:
+    if settings.YIZHAN_TILE_CRS == Crs.WGS84:
+        return geometry
+    rings = [[list(on_tiles(x, y))[::-1] for x, y in ring] for ring in geometry["coordinates"]]
+    return {"type": geometry["type"], "coordinates": rings}
 
 
 def worker_map(request: HttpRequest) -> HttpResponse:
@@ -151,7 +165,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     )
     user = request.user
     can_manage = user.is_authenticated and managed_stations(user).filter(code=code).exists()
-    lat, lon = station.lat, station.lon
+    lat, lon = on_tiles(station.lon, station.lat)
     figure = station_map(lat=lat, lon=lon, name=station.name, **tiles())
     return render(
         request,
@@ -193,8 +207,7 @@ def tours_page(request: HttpRequest) -> HttpResponse:
             van=van,
             stops=[
                 TourStop(
-                    lat=event.location.y,
-                    lon=event.location.x,
+                    *on_tiles(event.location.x, event.location.y),
                     label=f"{event.starts_at.astimezone(LOCAL_TZ):%H:%M}–"
                     f"{event.ends_at.astimezone(LOCAL_TZ):%H:%M} "
                     f"{event.station.name if event.station else event.address} "
@@ -207,12 +220,12 @@ def tours_page(request: HttpRequest) -> HttpResponse:
     ]
     start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
     gaps = [
-        (c.lat, c.lon, float(c.demand))
+        (*on_tiles(c.lon, c.lat), float(c.demand))
         for c in planning_candidates(city=city, before=start, uncovered_km=3, uncovered_days=90)
         if c.uncovered
     ]
     place = place_of_city(city=city)
-    figure = tours_map(center=(place.lat, place.lon), routes=routes, gaps=gaps, **tiles())
+    figure = tours_map(center=on_tiles(place.lon, place.lat), routes=routes, gaps=gaps, **tiles())
     summary = [
         {
             "van": van,
@@ -245,7 +258,8 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     city = request.GET.get("city") if request.GET.get("city") in cities else "深圳市"
     coverage = station_coverage(city=city, target_m=COVERAGE_TARGET_M)
     place = place_of_city(city=city)
-    figure = coverage_map(center=(place.lat, place.lon), cells=coverage.cells, **tiles())
+    cells = [(polygon_on_tiles(cell), metres) for cell, metres in coverage.cells]
+    figure = coverage_map(center=on_tiles(place.lon, place.lat), cells=cells, **tiles())
     return render(
         request,
         "maps/coverage.html",

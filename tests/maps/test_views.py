@@ -84,3 +84,20 @@ def test_the_coverage_page_shows_its_numbers_and_no_cdn():
     html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/coverage/").content.decode()
     assert 'id="area-share"' in html and "more than 1 km" in html
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
+
+
+def test_server_drawn_maps_follow_the_tiles_coordinate_system(settings):
+    from django.contrib.gis.geos import Point
+
+    from stations.coordinates import from_wgs84
+    from tests.stations.factories import StationFactory
+
+    StationFactory(code="SZ-G", location=Point(114.05, 22.54, srid=4326))
+    gcj_lon, gcj_lat = from_wgs84(114.05, 22.54, "gcj02")
+    settings.YIZHAN_TILE_CRS = "wgs84"
+    wgs_page = Client().get("/stations/SZ-G/").content.decode()
+    assert "[22.54, 114.05]" in wgs_page
+    settings.YIZHAN_TILE_CRS = "gcj02"
+    gcj_page = Client().get("/stations/SZ-G/").content.decode()
+    assert f"[{gcj_lat}, {gcj_lon}]" in gcj_page  # ≈ 300 m from the WGS-84 point
+    assert "[22.54, 114.05]" not in gcj_page
