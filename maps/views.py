@@ -36,7 +36,7 @@ from services.selectors import (
 )
 from stations.coordinates import Crs, from_wgs84
 from stations.models import Amenity, Station, StationAmenity
-from stations.opening_hours import LOCAL_TZ
+from stations.opening_hours import LOCAL_TZ, WEEKDAYS_EN, WEEKDAYS_ZH
 from stations.permissions import managed_stations
 from stations.selectors import stale_before, station_coverage, station_get
 from stations.serializers import encode_station
@@ -178,7 +178,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
             "version": station.version,
             "statuses": Station.Status.choices,
             "amenity_statuses": StationAmenity.Status.choices,
-            "catalogue": Amenity.objects.all(),
+            "weekdays": list(enumerate(WEEKDAYS_EN if english else WEEKDAYS_ZH)),
             "texts": {
                 "saved": _("Saved."),
                 "stale": _(

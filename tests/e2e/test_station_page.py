@@ -82,3 +82,34 @@ def test_a_stale_page_cannot_overwrite_a_colleagues_change(station, open_page):
     page.wait_for_selector("#manage-message.error")
     assert "reload" in page.locator("#manage-message").inner_text()
     assert Station.objects.filter(Q(pk=station.pk) & Q(status="open")).exists()
+
+
+def test_a_manager_closes_the_station_for_a_holiday_and_overlaps_are_refused(station, open_page):
+    import datetime as dt
+
+    from stations.opening_hours import LOCAL_TZ
+
+    manager = UserFactory(username="wang", roles=["station_manager"])
+    station.managers.add(manager)
+    page = open_page("/accounts/login/?next=" + f"/stations/{station.code}/", language="en")
+    page.fill("[name=username]", "wang")
+    page.fill("[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_selector("#hours")
+    holiday = dt.datetime.now(LOCAL_TZ).date() + dt.timedelta(days=3)
+    page.click("#add-exception")
+    row = page.locator("#exceptions .period").last
+    row.locator("[name=date]").fill(holiday.isoformat())
+    row.locator("[name=note]").fill("春节闭站")
+    page.click("#hours button[type=submit]")
+    page.wait_for_selector("#manage-message.saved")
+    saved = station.opening_exceptions.get(date=holiday)
+    assert (saved.closed, saved.note) == (True, "春节闭站")
+
+    periods = list(station.opening_periods.values_list("weekday", "opens", "closes"))
+    page.click("#add-period")
+    page.click("#add-period")  # two identical Monday 09:00–18:00 periods overlap
+    page.click("#hours button[type=submit]")
+    page.wait_for_selector("#manage-message.error")
+    assert "overlap" in page.locator("#manage-message").inner_text()
+    assert list(station.opening_periods.values_list("weekday", "opens", "closes")) == periods

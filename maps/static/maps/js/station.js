@@ -58,5 +58,34 @@
     });
   }
 
+  // Opening hours: rows of weekly periods and of dated exceptions, sent whole.
+  const hours = document.getElementById("hours");
+  function addRow(template, target) {
+    const row = document.getElementById(template).content.firstElementChild.cloneNode(true);
+    document.getElementById(target).append(row);
+  }
+  document.getElementById("add-period").addEventListener("click", () => addRow("weekly-row", "weekly"));
+  document.getElementById("add-exception").addEventListener("click", () => addRow("exception-row", "exceptions"));
+  hours.addEventListener("click", (event) => {
+    if (event.target.classList.contains("remove")) event.target.closest(".period").remove();
+  });
+  hours.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const value = (row, name) => row.querySelector(`[name=${name}]`);
+    const weekly = [...hours.querySelectorAll("#weekly .period")].map((row) => ({
+      weekday: Number(value(row, "weekday").value),
+      opens: value(row, "opens").value,
+      closes: value(row, "closes").value,
+      overnight: value(row, "overnight").checked,
+    }));
+    const exceptions = [...hours.querySelectorAll("#exceptions .period")].map((row) => {
+      const closed = value(row, "closed").checked;
+      const item = { date: value(row, "date").value, closed, note: value(row, "note").value };
+      if (!closed) { item.opens = value(row, "opens").value; item.closes = value(row, "closes").value; }
+      return item;
+    });
+    await send("PATCH", base, { opening_hours: { weekly, exceptions } });
+  });
+
   document.getElementById("verify").addEventListener("click", () => send("POST", `${base}verify/`));
 })();
