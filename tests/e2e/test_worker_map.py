@@ -92,3 +92,31 @@ def test_first_load_weight_and_screenshots(demo, open_page):
         page.wait_for_timeout(300)
         page.screenshot(path=SCREENSHOTS / f"worker-map-{width}x{height}.png", full_page=True)
     assert (SCREENSHOTS / "worker-map-390x844.png").stat().st_size > 0
+
+
+def test_with_gcj02_tiles_the_map_asks_for_gcj02_points(demo, open_page, settings):
+    from stations.coordinates import from_wgs84
+    from stations.models import Station
+
+    settings.YIZHAN_TILE_CRS = "gcj02"
+    page = open_page("/", geolocation=FUTIAN)
+    with page.expect_response(lambda r: "nearest/" in r.url and "toilet" in r.url) as answer:
+        page.click(".chip[data-amenity=toilet]")
+    assert "crs=gcj02" in answer.value.url
+    feature = answer.value.json()["features"][0]
+    station = Station.objects.get(code=feature["properties"]["code"])
+    expected = from_wgs84(station.location.x, station.location.y, "gcj02")
+    assert feature["geometry"]["coordinates"] == pytest.approx(list(expected), abs=1e-7)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('#stations li.station')]
+                   .every(item => item.querySelector('.amenity[data-amenity=toilet]'))"""
+    )
+    page.wait_for_timeout(1000)  # the zoom to the new markers, and the clusters' animation
+    marker_positions = page.evaluate(
+        """() => Object.values(window.yizhanMap._layers)
+                 .filter(layer => layer.getLatLng && layer.options && layer.options.title)
+                 .map(layer => [layer.getLatLng().lng, layer.getLatLng().lat])"""
+    )
+    listed = {tuple(f["geometry"]["coordinates"]) for f in answer.value.json()["features"]}
+    assert marker_positions  # the unclustered markers sit at the GCJ-02 points
+    assert all(tuple(position) in listed for position in marker_positions)

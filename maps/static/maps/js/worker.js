@@ -20,6 +20,7 @@
   };
   let position = { lat: settings.centre[0], lon: settings.centre[1] };
   let place = null;  // a searched place name, sent as q=
+  let latest = 0;  // the newest refresh: answers to older ones arrive late and are dropped
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -88,12 +89,13 @@
     return item;
   }
 
-  async function loadStations() {
+  async function loadStations(ticket) {
     const params = whereParams();
     params.set("limit", "30");
     const amenities = chosenAmenities();
     if (amenities.length) params.set("amenity", amenities.join(","));
     const body = await api("/api/v1/stations/nearest/", params);
+    if (ticket !== latest) return;
     const [lon, lat] = body.query[settings.tileCrs];
     position = { lat: body.query.wgs84[1], lon: body.query.wgs84[0] };
     stationsLayer.clearLayers();
@@ -113,11 +115,12 @@
     map.fitBounds(bounds, { maxZoom: 16, padding: [24, 24] });
   }
 
-  async function loadCheckups() {
+  async function loadCheckups(ticket) {
     const params = whereParams();
     if (params.has("q")) { params.delete("q"); params.set("lat", position.lat); params.set("lon", position.lon); }
     params.set("limit", "10");
     const body = await api("/api/v1/checkups/upcoming/", params);
+    if (ticket !== latest) return;
     checkupsLayer.clearLayers();
     const list = document.getElementById("checkups");
     list.replaceChildren();
@@ -136,9 +139,10 @@
   }
 
   async function refresh() {
+    const ticket = ++latest;
     try {
-      await loadStations();
-      await loadCheckups();
+      await loadStations(ticket);
+      await loadCheckups(ticket);
     } catch (failure) {
       status.textContent = failure.message || texts.failed;
     }
