@@ -28,6 +28,14 @@ ROLE_PERMISSIONS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
+ORGANISERS = (Role.ORGANISER, Role.ADMINISTRATOR)
+STATION_KEEPERS = (Role.STATION_MANAGER, Role.ADMINISTRATOR)
+
+
+def has_any_role(user: AbstractBaseUser | AnonymousUser | None, roles: tuple[Role, ...]) -> bool:
+    return any(has_role(user, role) for role in roles)
+
+
 def has_role(user: AbstractBaseUser | AnonymousUser | None, role: Role) -> bool:
     """Superusers have every role; the result is kept on the user object for the request."""
     if user is None or not user.is_authenticated:
@@ -59,9 +67,9 @@ class HasRole(BasePermission):
     message = _("Your account does not have the role this needs.")
 
     def has_permission(self, request, view) -> bool:
-        return any(has_role(request.user, role) for role in self.roles)
+        return has_any_role(request.user, self.roles)
 
 
 class IsOrganiser(HasRole):
-    roles = (Role.ORGANISER, Role.ADMINISTRATOR)
+    roles = ORGANISERS
     message = _("Only organisers and administrators may do this.")

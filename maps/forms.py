@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stations.opening_hours import LOCAL_TZ
+from stations.opening_hours import local_today
 
 DEFAULT_CITY = "兰州市"
 
@@ -25,7 +25,7 @@ class TourPageForm(forms.Form):
 
     def chosen(self) -> tuple[dt.date, str]:
         """The day and city asked for; today and the default city where not (or not valid)."""
-        today = dt.datetime.now(LOCAL_TZ).date()
+        today = local_today()
         if self.is_bound and self.is_valid():
             return (
                 self.cleaned_data["date"] or today,

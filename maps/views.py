@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.roles import Role, has_role
+from config.roles import ORGANISERS, has_any_role
 from maps.builders import (
     TourStop,
     VanRoute,
@@ -26,8 +26,10 @@ from maps.builders import (
     tours_map,
 )
 from maps.forms import TourPageForm
-from services.models import Occupation
+from services.models import CheckupEvent, Occupation
 from services.selectors import (
+    UNCOVERED_DAYS,
+    UNCOVERED_KM,
     checkups_at_station,
     known_cities,
     place_of_city,
@@ -38,8 +40,8 @@ from stations.coordinates import Crs, from_wgs84
 from stations.models import Amenity, Station, StationAmenity
 from stations.opening_hours import LOCAL_TZ, WEEKDAYS_EN, WEEKDAYS_ZH
 from stations.permissions import managed_stations
-from stations.selectors import stale_before, station_coverage, station_get
-from stations.serializers import encode_station
+from stations.selectors import station_coverage, station_get
+from stations.serializers import station_feature
 
 CHINA_CENTRE = (30.0, 110.0)
 SHENZHEN_CENTRE = (22.543, 114.057)
@@ -159,9 +161,8 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     if station is None:
         raise Http404(_("No station with code “%s”.") % code)
     english = get_language().startswith("en")
-    encoded = encode_station(station, english=english)
     feature = json.loads(
-        encoded.feature(crs=Crs.WGS84, moment=now, distance_m=None, stale_before=stale_before())
+        station_feature(station, crs=Crs.WGS84, moment=now, language=get_language())
     )
     user = request.user
     can_manage = user.is_authenticated and managed_stations(user).filter(code=code).exists()
@@ -191,50 +192,48 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def tour_stop(event: CheckupEvent) -> TourStop:
+    starts, ends = (moment.astimezone(LOCAL_TZ) for moment in (event.starts_at, event.ends_at))
+    place = event.station.name if event.station else event.address
+    return TourStop(
+        *on_tiles(event.location.x, event.location.y),
+        label=f"{starts:%H:%M}–{ends:%H:%M} {place} ({event.booked}/{event.capacity})",
+    )
+
+
 def tours_page(request: HttpRequest) -> HttpResponse:
     """For organisers: the vans' tours on a day in a city, with numbered stops and places
     booked, over the demand that no check-up has reached lately."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not (has_role(request.user, Role.ORGANISER) or has_role(request.user, Role.ADMINISTRATOR)):
+    if not has_any_role(request.user, ORGANISERS):
         raise PermissionDenied
     cities = known_cities()
     form = TourPageForm(request.GET or None, cities=cities)
     day, city = form.chosen()
-    visits = van_visits_on(day=day, city=city)
+    by_van = [
+        (van, list(group))
+        for van, group in groupby(van_visits_on(day=day, city=city), key=lambda e: e.van.name)
+    ]
     routes = [
-        VanRoute(
-            van=van,
-            stops=[
-                TourStop(
-                    *on_tiles(event.location.x, event.location.y),
-                    label=f"{event.starts_at.astimezone(LOCAL_TZ):%H:%M}–"
-                    f"{event.ends_at.astimezone(LOCAL_TZ):%H:%M} "
-                    f"{event.station.name if event.station else event.address} "
-                    f"({event.booked}/{event.capacity})",
-                )
-                for event in group
-            ],
-        )
-        for van, group in groupby(visits, key=lambda event: event.van.name)
+        VanRoute(van=van, stops=[tour_stop(event) for event in events]) for van, events in by_van
     ]
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
-    gaps = [
-        (*on_tiles(c.lon, c.lat), float(c.demand))
-        for c in planning_candidates(city=city, before=start, uncovered_km=3, uncovered_days=90)
-        if c.uncovered
-    ]
-    place = place_of_city(city=city)
-    figure = tours_map(center=on_tiles(place.lon, place.lat), routes=routes, gaps=gaps, **tiles())
     summary = [
         {
             "van": van,
-            "stops": len(group),
-            "booked": sum(e.booked for e in group),
-            "capacity": sum(e.capacity for e in group),
+            "stops": len(events),
+            "booked": sum(e.booked for e in events),
+            "capacity": sum(e.capacity for e in events),
         }
-        for van, group in ((v, list(g)) for v, g in groupby(visits, key=lambda e: e.van.name))
+        for van, events in by_van
     ]
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
+    candidates = planning_candidates(
+        city=city, before=start, uncovered_km=UNCOVERED_KM, uncovered_days=UNCOVERED_DAYS
+    )
+    gaps = [(*on_tiles(c.lon, c.lat), float(c.demand)) for c in candidates if c.uncovered]
+    place = place_of_city(city=city)
+    figure = tours_map(center=on_tiles(place.lon, place.lat), routes=routes, gaps=gaps, **tiles())
     return render(
         request,
         "maps/tours.html",

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import ERROR_400, PublicApi, language, validated
-from services.benefits import Assessment, assess, cover_output, today_local
+from services.benefits import Assessment, assess, cover_output
 from services.eligibility import Worker
 from services.models import BenefitScheme, Occupation
 from services.selectors import (
@@ -25,6 +25,7 @@ from services.selectors import (
 )
 from services.serializers import EligibleInput, SchemeFilterInput
 from stations.coordinates import to_wgs84
+from stations.opening_hours import local_today
 from stations.serializers import CrsInput, point_output
 
 # Where to join the union, in order of preference: a union service centre, else a
@@ -50,29 +51,35 @@ def where_to_join(place: Place | None, crs: str) -> dict[str, Any] | None:
     return None
 
 
-def assessment_output(
+def covered_output(
     assessment: Assessment, *, place: Place | None, crs: str, english: bool
 ) -> dict[str, Any]:
+    """A scheme that covers the worker, with the nearest claim points in its region."""
     scheme = assessment.scheme
-    body = cover_output(scheme, english)
-    if assessment.covers:
+    points = []
+    if place and scheme.claim_point_kinds:
         cities = region_cities(level=scheme.region_level, name=scheme.region_name)
-        points = (
-            stations_near(
-                lon=place.lon, lat=place.lat, kinds=scheme.claim_point_kinds, cities=cities
-            )
-            if place and scheme.claim_point_kinds
-            else []
+        points = stations_near(
+            lon=place.lon, lat=place.lat, kinds=scheme.claim_point_kinds, cities=cities
         )
-        return body | {"claim_points": [station_output(p, crs) for p in points]}
-    reasons = [
-        {"condition": r.condition, "message": r.message, "change": r.change, "known": r.known}
-        for r in assessment.reasons
-    ]
-    joining = any(r.condition == "union_member" for r in assessment.reasons)
-    return body | {
-        "reasons": reasons,
-        "where_to_join_the_union": where_to_join(place, crs) if joining else None,
+    return cover_output(scheme, english) | {
+        "claim_points": [station_output(p, crs) for p in points]
+    }
+
+
+def not_covered_output(
+    assessment: Assessment, *, join_at: dict[str, Any] | None, english: bool
+) -> dict[str, Any]:
+    """A scheme that does not cover the worker yet: why, and where to join the union when
+    membership is one of the reasons."""
+    reasons = assessment.reasons
+    joining = any(r.condition == "union_member" for r in reasons)
+    return cover_output(assessment.scheme, english) | {
+        "reasons": [
+            {"condition": r.condition, "message": r.message, "change": r.change, "known": r.known}
+            for r in reasons
+        ],
+        "where_to_join_the_union": join_at if joining else None,
     }
 
 
@@ -100,14 +107,17 @@ class BenefitsEligibleApi(PublicApi):
             province=place and place.province,
             city=place and place.city,
             district=place and place.district,
-            today=today_local(),
+            today=local_today(),
         )
         schemes = benefit_schemes()
         names = {
             o.code: (o.name_en if english else o.name) for s in schemes for o in s.occupations.all()
         }
         found = assess(schemes, worker, names)
-        shown = [assessment_output(a, place=place, crs=crs, english=english) for a in found]
+        covered = [a for a in found if a.covers]
+        waiting = [a for a in found if not a.covers]
+        union_reason = any(r.condition == "union_member" for a in waiting for r in a.reasons)
+        join_at = where_to_join(place, crs) if union_reason else None  # once, for all schemes
         return Response(
             {
                 "worker": {
@@ -133,8 +143,12 @@ class BenefitsEligibleApi(PublicApi):
                     "schemes are shown."
                 ),
                 "crs": crs,
-                "covered": [s for s, a in zip(shown, found, strict=True) if a.covers],
-                "not_covered_yet": [s for s, a in zip(shown, found, strict=True) if not a.covers],
+                "covered": [
+                    covered_output(a, place=place, crs=crs, english=english) for a in covered
+                ],
+                "not_covered_yet": [
+                    not_covered_output(a, join_at=join_at, english=english) for a in waiting
+                ],
             }
         )
 

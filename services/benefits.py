@@ -3,7 +3,6 @@ claim?" with the evaluator (services.eligibility) over the schemes of the worker
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +15,6 @@ from django.db import transaction
 
 from services.eligibility import Reason, Terms, Worker, in_region, is_current, reasons_not_covered
 from services.models import BenefitScheme, Occupation
-from stations.opening_hours import LOCAL_TZ
 
 BENEFITS_FILE = Path(settings.BASE_DIR) / "fixtures" / "benefits.json"
 SCHEME_FIELDS = [
@@ -120,10 +118,6 @@ def assess(
             continue
         found.append(Assessment(scheme, reasons_not_covered(terms, worker, occupation_names)))
     return sorted(found, key=lambda a: (not a.covers, not a.can_change, a.scheme.code))
-
-
-def today_local() -> dt.date:
-    return dt.datetime.now(LOCAL_TZ).date()
 
 
 def cover_output(scheme: BenefitScheme, english: bool) -> dict[str, Any]:

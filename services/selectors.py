@@ -75,9 +75,12 @@ def checkup_get(*, event_id: int) -> CheckupEvent | None:
 DEFAULT_SEATS = 8
 WORKERS_PER_SEAT = 3
 UNCOVERED_WEIGHT = 2
+UNCOVERED_KM = 3.0
+UNCOVERED_DAYS = 90
 """Illustrative planning weights: a station is expected to send WORKERS_PER_SEAT workers per
 seat (DEFAULT_SEATS when unknown) to a visit, twice as many where no check-up was held nearby
-recently (pent-up need). Not from a source; adjust with real attendance figures."""
+recently (by default: within UNCOVERED_KM in the last UNCOVERED_DAYS; pent-up need). Not from
+a source; adjust with real attendance figures."""
 
 
 def planning_candidates(
@@ -211,9 +214,9 @@ def place_of_city(*, city: str) -> Place | None:
     """A city by name, located at a point inside it (for distances to claim points)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT min(province), ST_X(p), ST_Y(p) FROM ("
+            "SELECT province, ST_X(p), ST_Y(p) FROM ("
             " SELECT min(province) AS province, ST_PointOnSurface(ST_Union(boundary)) AS p"
-            " FROM stations_adminarea WHERE city = %s) c GROUP BY p",
+            " FROM stations_adminarea WHERE city = %s) c",
             [city],
         )
         row = cursor.fetchone()

@@ -15,7 +15,13 @@ from rest_framework.request import Request
 
 from config.api import language
 from services.models import CheckupEvent, CheckupKind, Van
-from services.selectors import known_cities, normalised, occupation_names
+from services.selectors import (
+    UNCOVERED_DAYS,
+    UNCOVERED_KM,
+    known_cities,
+    normalised,
+    occupation_names,
+)
 from services.services import normalise_mobile
 from stations.models import Station
 from stations.opening_hours import LOCAL_TZ
@@ -26,6 +32,7 @@ from stations.serializers import (
     CrsField,
     LocalDateTimeField,
     PositionInput,
+    has_position,
     point_output,
 )
 
@@ -256,8 +263,8 @@ class TourPlanInput(serializers.Serializer):
         max_length=1000,
         help_text=_("Candidate station codes (default: every open station of the city)."),
     )
-    uncovered_km = serializers.FloatField(min_value=0.1, max_value=50, default=3.0)
-    uncovered_days = serializers.IntegerField(min_value=1, max_value=730, default=90)
+    uncovered_km = serializers.FloatField(min_value=0.1, max_value=50, default=UNCOVERED_KM)
+    uncovered_days = serializers.IntegerField(min_value=1, max_value=730, default=UNCOVERED_DAYS)
     time_limit_s = serializers.FloatField(min_value=1, max_value=60, default=10)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -325,12 +332,7 @@ class EligibleInput(serializers.Serializer):
     age = serializers.IntegerField(required=False, min_value=0, max_value=120)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        has_lat, has_lon = "lat" in attrs, "lon" in attrs
-        if has_lat != has_lon:
-            raise serializers.ValidationError(
-                {"lon" if has_lat else "lat": [_("Give both lat and lon.")]}
-            )
-        if not has_lat and "city" not in attrs:
+        if not has_position(attrs) and "city" not in attrs:
             raise serializers.ValidationError({"city": [_("Give lat and lon, or a city.")]})
         return attrs
 

@@ -23,7 +23,13 @@ from geopy.distance import geodesic
 from config.exceptions import Refused
 from services.models import Booking, CheckupEvent, TourProposal, Van
 from services.planning import Plan, plan_tours, problem
-from services.selectors import distance_matrix, planning_candidates, planning_van_days
+from services.selectors import (
+    UNCOVERED_DAYS,
+    UNCOVERED_KM,
+    distance_matrix,
+    planning_candidates,
+    planning_van_days,
+)
 from stations.models import Station
 from stations.opening_hours import LOCAL_TZ
 
@@ -278,8 +284,8 @@ class TourRequest:
     visit_minutes: int
     district: str | None = None
     station_codes: Sequence[str] = ()
-    uncovered_km: float = 3.0
-    uncovered_days: int = 90
+    uncovered_km: float = UNCOVERED_KM
+    uncovered_days: int = UNCOVERED_DAYS
     time_limit_s: float = 10.0
 
     def parameters(self) -> dict[str, Any]:

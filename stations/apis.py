@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from config.api import (
     ERROR_400,
@@ -34,7 +36,6 @@ from stations.opening_hours import LOCAL_TZ
 from stations.permissions import check_manages, may_manage_stations
 from stations.selectors import (
     StationRef,
-    stale_before,
     station_get,
     station_history,
     station_list,
@@ -51,10 +52,10 @@ from stations.serializers import (
     StationChangeOutput,
     StationListInput,
     StationPatchInput,
-    encode_station,
     features_json,
     json_response,
     point_echo,
+    station_feature,
 )
 from stations.services import (
     etag,
@@ -143,10 +144,7 @@ def station_feature_response(request: Request, code: str, *, status: int = 200) 
     station = station_get(code=code, moment=moment)
     if station is None:
         raise NotFound(_("No station with code “%s”.") % code)
-    encoded = encode_station(station, english=language().startswith("en"))
-    feature = encoded.feature(
-        crs=params["crs"], moment=moment, distance_m=None, stale_before=stale_before()
-    )
+    feature = station_feature(station, crs=params["crs"], moment=moment, language=language())
     response = HttpResponse(feature, content_type="application/json", status=status)
     response["ETag"] = etag(station.version)
     return response
@@ -304,6 +302,32 @@ class StationPagination(PageNumberPagination):
     max_page_size = 500
 
 
+def station_page_response(
+    request: Request,
+    stations: QuerySet,
+    *,
+    crs: str,
+    view: APIView,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """One page of stations as a GeoJSON FeatureCollection with count and links."""
+    paginator = StationPagination()
+    rows = paginator.paginate_queryset(
+        stations.values_list("id", "code", "version"), request, view=view
+    )
+    features = features_json(
+        [StationRef(*row) for row in rows], crs=crs, moment=timezone.now(), language=language()
+    )
+    document = {
+        "type": "FeatureCollection",
+        "count": paginator.page.paginator.count,
+        "next": paginator.get_next_link(),
+        "previous": paginator.get_previous_link(),
+        "crs": crs,
+    }
+    return json_response(document | (extra or {}), features)
+
+
 class StationListApi(PublicApi):
     @extend_schema(
         operation_id="stations_list",
@@ -324,24 +348,7 @@ class StationListApi(PublicApi):
             kinds=params["kind"],
             amenities=params["amenity"],
         )
-        paginator = StationPagination()
-        rows = paginator.paginate_queryset(queryset.values_list("id", "code", "version"), request)
-        features = features_json(
-            [StationRef(*row) for row in rows],
-            crs=params["crs"],
-            moment=timezone.now(),
-            language=language(),
-        )
-        return json_response(
-            {
-                "type": "FeatureCollection",
-                "count": paginator.page.paginator.count,
-                "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
-                "crs": params["crs"],
-            },
-            features,
-        )
+        return station_page_response(request, queryset, crs=params["crs"], view=self)
 
 
 class AmenityListApi(PublicApi):
@@ -367,25 +374,14 @@ class StationStaleApi(AuthenticatedApi):
     def get(self, request: Request) -> HttpResponse:
         if not may_manage_stations(request.user):
             raise PermissionDenied(_("Only station managers and administrators may do this."))
-        params = validated(CrsInput, request)
-        paginator = StationPagination()
-        stale = station_stale_list(user=request.user).values_list("id", "code", "version")
-        rows = paginator.paginate_queryset(stale, request, view=self)
-        features = features_json(
-            [StationRef(*row) for row in rows],
-            crs=params["crs"],
-            moment=timezone.now(),
-            language=language(),
-        )
-        return json_response(
-            {
-                "type": "FeatureCollection",
-                "count": paginator.page.paginator.count,
-                "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
-                "stale_after_days": settings.YIZHAN_STALE_AFTER_DAYS,
-            },
-            features,
+        crs = validated(CrsInput, request)["crs"]
+        stale = station_stale_list(user=request.user)
+        return station_page_response(
+            request,
+            stale,
+            crs=crs,
+            view=self,
+            extra={"stale_after_days": settings.YIZHAN_STALE_AFTER_DAYS},
         )
 
 

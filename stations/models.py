@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.serializers.json import DjangoJSONEncoder
@@ -142,12 +140,6 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
-
-    @property
-    def confirmed_at(self) -> dt.datetime | None:
-        """The last time someone verified or changed the station (its freshness)."""
-        moments = [m for m in (self.last_verified_at, self.last_changed_at) if m is not None]
-        return max(moments, default=None)
 
 
 class StationAmenity(models.Model):

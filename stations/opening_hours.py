@@ -24,6 +24,11 @@ def local_iso(moment: dt.datetime | None) -> str | None:
     return moment and moment.astimezone(LOCAL_TZ).isoformat()
 
 
+def local_today() -> dt.date:
+    """Today's date in Asia/Shanghai."""
+    return dt.datetime.now(LOCAL_TZ).date()
+
+
 def minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
 

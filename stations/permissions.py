@@ -8,12 +8,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, PermissionDenied
 
-from config.roles import Role, has_role
+from config.roles import STATION_KEEPERS, Role, has_any_role, has_role
 from stations.models import Station
 
 
 def may_manage_stations(user: AbstractBaseUser) -> bool:
-    return has_role(user, Role.STATION_MANAGER) or has_role(user, Role.ADMINISTRATOR)
+    return has_any_role(user, STATION_KEEPERS)
 
 
 def managed_stations(user: AbstractBaseUser) -> QuerySet[Station]:

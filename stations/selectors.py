@@ -277,8 +277,8 @@ def station_coverage(*, city: str, target_m: float = 1000, max_cells: int = 4000
     a map's colours, not the exact nearest-station query (``station_nearest_list``)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT ST_Area(ST_Union(boundary)::geography), ST_Y(ST_Centroid(ST_Union(boundary)))"
-            " FROM stations_adminarea WHERE city = %s",
+            "SELECT ST_Area(g::geography), ST_Y(ST_Centroid(g)) FROM"
+            " (SELECT ST_Union(boundary) AS g FROM stations_adminarea WHERE city = %s) city",
             [city],
         )
         area_m2, lat = cursor.fetchone()

@@ -52,6 +52,16 @@ class CommaSeparatedListField(serializers.ListField):
         return super().to_internal_value(values)
 
 
+def refuse_unknown(codes: Sequence[str], valid: Sequence[str]) -> None:
+    """Refuse codes not in a catalogue, listing the valid ones."""
+    unknown = [code for code in codes if code not in valid]
+    if unknown:
+        raise serializers.ValidationError(
+            _("Unknown code(s): %(unknown)s. Valid codes: %(valid)s.")
+            % {"unknown": ", ".join(unknown), "valid": ", ".join(valid)}
+        )
+
+
 class CatalogueCodesField(CommaSeparatedListField):
     """Codes from a catalogue (amenities, check-up kinds): unknown ones are refused with the
     list of valid codes; repeats are dropped."""
@@ -64,12 +74,7 @@ class CatalogueCodesField(CommaSeparatedListField):
     def to_internal_value(self, data):
         codes = super().to_internal_value(data)
         valid = self.catalogue(codes)
-        unknown = [c for c in codes if c not in valid]
-        if unknown:
-            raise serializers.ValidationError(
-                _("Unknown code(s): %(unknown)s. Valid codes: %(valid)s.")
-                % {"unknown": ", ".join(unknown), "valid": ", ".join(valid)}
-            )
+        refuse_unknown(codes, valid)
         return list(dict.fromkeys(codes))
 
 
@@ -120,6 +125,15 @@ class CrsInput(serializers.Serializer):
     crs = CrsField()
 
 
+def has_position(attrs: dict[str, Any]) -> bool:
+    """Whether an optional lat/lon pair was given; one without the other is refused."""
+    has_lat, has_lon = "lat" in attrs, "lon" in attrs
+    if has_lat != has_lon:
+        missing = "lon" if has_lat else "lat"
+        raise serializers.ValidationError({missing: [_("Give both lat and lon.")]})
+    return has_lat
+
+
 class NearestInput(StationFilterInput):
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
@@ -130,11 +144,7 @@ class NearestInput(StationFilterInput):
     limit = serializers.IntegerField(required=False, default=10, min_value=1, max_value=MAX_LIMIT)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        has_lat, has_lon = "lat" in attrs, "lon" in attrs
-        if has_lat != has_lon:
-            missing = "lon" if has_lat else "lat"
-            raise serializers.ValidationError({missing: [_("Give both lat and lon.")]})
-        if not has_lat and not attrs.get("q"):
+        if not has_position(attrs) and not attrs.get("q"):
             raise serializers.ValidationError(
                 {"lat": [_("Give lat and lon, or q (an address or place name).")]}
             )
@@ -320,6 +330,12 @@ def encode_station(station: StationView, *, english: bool) -> EncodedStation:
     )
 
 
+def station_feature(station: StationView, *, crs: str, moment: dt.datetime, language: str) -> str:
+    """One station as a GeoJSON Feature text (no distance), in the caller's language."""
+    encoded = encode_station(station, english=language.startswith("en"))
+    return encoded.feature(crs=crs, moment=moment, distance_m=None, stale_before=stale_before())
+
+
 class EncodedStationCache:
     """Encoded stations by (id, version, first exception date shown, english), least recently
     used dropped first. The version comes from the query that found the station, and the
@@ -495,12 +511,7 @@ class AmenityCodeField(serializers.CharField):
 
     def to_internal_value(self, data):
         code = super().to_internal_value(data)
-        valid = amenity_codes(including=[code])
-        if code not in valid:
-            raise serializers.ValidationError(
-                _("Unknown code(s): %(unknown)s. Valid codes: %(valid)s.")
-                % {"unknown": code, "valid": ", ".join(valid)}
-            )
+        refuse_unknown([code], amenity_codes(including=[code]))
         return code
 
 

@@ -6,6 +6,7 @@ changed, before → after, in the audit history."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -137,31 +138,24 @@ def station_change_record(
 
 @contextmanager
 def station_change(
-    *,
-    code: str,
-    expected_version: int | None,
-    actor: AbstractBaseUser | None,
-    source: str,
-    action: str,
+    *, code: str, expected_version: int, actor: AbstractBaseUser, action: str
 ) -> Iterator[Station]:
-    """The station, locked for the block's change; on leaving, the change is recorded.
-
-    ``expected_version`` is the version the writer last read (None: no check, for the admin
-    site, which saves whole forms); a mismatch raises :class:`StaleVersion` before anything is
-    written."""
+    """A manager's change through the API: the station, locked for the block; on leaving, the
+    change is recorded. ``expected_version`` is the version the writer last read; a mismatch
+    raises :class:`StaleVersion` before anything is written."""
     with transaction.atomic():
         station = Station.objects.select_for_update().get(code=code)
-        if expected_version is not None and station.version != expected_version:
+        if station.version != expected_version:
             raise StaleVersion(station.version)
         before = record_snapshot(_record(station))
         yield station
         station_change_record(
-            station=station, before=before, actor=actor, source=source, action=action
+            station=station,
+            before=before,
+            actor=actor,
+            source=StationChange.Source.API,
+            action=action,
         )
-
-
-def _version(station: Station) -> int:
-    return Station.objects.values_list("version", flat=True).get(pk=station.pk)
 
 
 def station_update(
@@ -172,9 +166,9 @@ def station_update(
     fields: dict[str, Any],
     weekly: Sequence[OpeningPeriod] | None = None,
     exceptions: Sequence[OpeningException] | None = None,
-) -> int:
+) -> None:
     """Change the manager's fields and, when given, replace the weekly periods or the dated
-    exceptions (already validated together). Returns the new version."""
+    exceptions (already validated together)."""
     unknown = set(fields) - set(MANAGER_FIELDS)
     if unknown:
         raise ValueError(f"not a manager's field: {sorted(unknown)}")
@@ -182,7 +176,6 @@ def station_update(
         code=code,
         expected_version=expected_version,
         actor=actor,
-        source=StationChange.Source.API,
         action="update",
     ) as station:
         for name, value in fields.items():
@@ -190,18 +183,12 @@ def station_update(
         if fields:
             station.full_clean(validate_unique=False)
             station.save(update_fields=[*fields, "updated_at"])
-        if weekly is not None:
-            station.opening_periods.all().delete()
-            OpeningPeriod.objects.bulk_create(
-                OpeningPeriod(station=station, weekday=p.weekday, opens=p.opens, closes=p.closes)
-                for p in weekly
-            )
-        if exceptions is not None:
-            station.opening_exceptions.all().delete()
-            for exception in exceptions:
-                exception.station = station
-            OpeningException.objects.bulk_create(exceptions)
-    return _version(station)
+        for rows, related in [
+            (weekly, station.opening_periods),
+            (exceptions, station.opening_exceptions),
+        ]:
+            if rows is not None:
+                _replace_rows(related, rows, station)
 
 
 def station_amenity_set(
@@ -213,14 +200,13 @@ def station_amenity_set(
     status: str | None = None,
     details: str | None = None,
     adding: bool = False,
-) -> int:
+) -> None:
     """Add an amenity to the station (``adding``; refused if it has it) or change one it has
-    (refused if it has not). Returns the station's new version."""
+    (refused if it has not)."""
     with station_change(
         code=code,
         expected_version=expected_version,
         actor=actor,
-        source=StationChange.Source.API,
         action="amenity_add" if adding else "amenity_update",
     ) as station:
         existing = station.amenities.filter(amenity_id=amenity_code).first()
@@ -235,37 +221,32 @@ def station_amenity_set(
             amenity.details = details
         amenity.updated_by = actor
         amenity.save()
-    return _version(station)
 
 
 def station_amenity_remove(
     *, code: str, amenity_code: str, expected_version: int, actor: AbstractBaseUser
-) -> int:
+) -> None:
     with station_change(
         code=code,
         expected_version=expected_version,
         actor=actor,
-        source=StationChange.Source.API,
         action="amenity_remove",
     ) as station:
         deleted, _by_model = station.amenities.filter(amenity_id=amenity_code).delete()
         if not deleted:
             raise Refused(_("The station has no “%s”.") % amenity_code, status=404)
-    return _version(station)
 
 
-def station_verify(*, code: str, expected_version: int, actor: AbstractBaseUser) -> int:
+def station_verify(*, code: str, expected_version: int, actor: AbstractBaseUser) -> None:
     """“Everything is still true”: the station is verified as of now."""
     with station_change(
         code=code,
         expected_version=expected_version,
         actor=actor,
-        source=StationChange.Source.API,
         action="verify",
     ) as station:
         station.last_verified_at = timezone.now()
         station.save(update_fields=["last_verified_at"])
-    return _version(station)
 
 
 @dataclass(frozen=True)
@@ -323,7 +304,7 @@ def stations_import(
                 record.station.last_verified_at = current.last_verified_at
             diff = snapshot_diff(record_snapshot(_record(current)), record_snapshot(record))
             if diff:
-                _replace(current, record, diff)
+                _replace(current, record, diff, now)
                 changes.append(change(current, "update", diff))
         _create(created)
         changes += [
@@ -336,20 +317,27 @@ def stations_import(
     return ImportReport(len(created), updated, len(records) - len(changes), dry_run)
 
 
-def _replace(station: Station, record: StationRecord, diff: dict[str, Any]) -> None:
+def _replace_rows(related, rows: Sequence[Any], station: Station) -> None:
+    """Replace the station's rows of one related kind (amenities, periods, exceptions)."""
+    related.all().delete()
+    for row in rows:
+        row.station = station
+    related.model.objects.bulk_create(rows)
+
+
+def _replace(
+    station: Station, record: StationRecord, diff: dict[str, Any], now: dt.datetime
+) -> None:
     """Bring ``station`` to ``record``: its fields, and the kinds of children that differ."""
     for name in (*IMPORTED_FIELDS, "last_verified_at"):
         setattr(station, name, getattr(record.station, name))
-    station.last_changed_at = timezone.now()
+    station.last_changed_at = now
     station.save()
     children = [
         ("amenities.", station.amenities, record.amenities),
         ("opening_hours.weekly", station.opening_periods, record.periods),
         ("opening_hours.exceptions", station.opening_exceptions, record.exceptions),
     ]
-    for prefix, manager, rows in children:
+    for prefix, related, rows in children:
         if any(key.startswith(prefix) for key in diff):
-            manager.all().delete()
-            for row in rows:
-                row.station = station
-            manager.model.objects.bulk_create(rows)
+            _replace_rows(related, rows, station)

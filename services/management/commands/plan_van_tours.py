@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from config.exceptions import Refused
 from services.models import CheckupKind, Van
+from services.selectors import UNCOVERED_DAYS, UNCOVERED_KM
 from services.services import TourRequest, tour_proposal_accept, tour_proposal_create
 
 
@@ -29,8 +30,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--station", action="append", default=[], help="candidate code")
         parser.add_argument("--visit-minutes", type=int, default=120)
-        parser.add_argument("--uncovered-km", type=float, default=3.0)
-        parser.add_argument("--uncovered-days", type=int, default=90)
+        parser.add_argument("--uncovered-km", type=float, default=UNCOVERED_KM)
+        parser.add_argument("--uncovered-days", type=int, default=UNCOVERED_DAYS)
         parser.add_argument("--time-limit", type=float, default=30.0, help="seconds of search")
         parser.add_argument("--accept", action="store_true", help="save the visits as events")
         parser.add_argument("--kind", default="general_checkup", help="check-up kind code")
