@@ -9,6 +9,8 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
+from stations.demo_data import demo_data_load
+
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
 # around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -42,6 +44,12 @@ def browser(django_db_setup):
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo stations, committed so that the live server sees them."""
+    demo_data_load()
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ claim points on the map, and nothing loaded from outside but map tiles."""
 import pytest
 
 from services.benefits import benefit_schemes_load
-from stations.demo_data import demo_data_load
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def demo(transactional_db):
-    demo_data_load()
+def schemes(demo):
     benefit_schemes_load()
 
 
@@ -28,7 +26,7 @@ def ask(page, **fields):
     page.wait_for_selector("#results article")
 
 
-def test_the_worker_in_the_issue_in_chinese(demo, open_page, outside_requests):
+def test_the_worker_in_the_issue_in_chinese(schemes, open_page, outside_requests):
     page = open_page("/benefits/")
     assert page.locator("h1").inner_text() == "哪些保障覆盖我？"
     ask(
@@ -49,7 +47,7 @@ def test_the_worker_in_the_issue_in_chinese(demo, open_page, outside_requests):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_claim_points_appear_on_the_map_in_english(demo, open_page, outside_requests):
+def test_claim_points_appear_on_the_map_in_english(schemes, open_page, outside_requests):
     page = open_page("/benefits/", language="en")
     assert page.locator("h1").inner_text() == "Which schemes cover me?"
     ask(page, city="厦门市", occupation="courier", age="30")
@@ -60,7 +58,7 @@ def test_claim_points_appear_on_the_map_in_english(demo, open_page, outside_requ
     assert all("tile.openstreetmap.org" in url for url in outside_requests), outside_requests
 
 
-def test_a_missing_place_is_said_on_the_page(demo, open_page):
+def test_a_missing_place_is_said_on_the_page(schemes, open_page):
     page = open_page("/benefits/", language="en")
     page.click("#worker button[type=submit]")
     assert page.locator("#error").inner_text() == "Choose a city or use your position."

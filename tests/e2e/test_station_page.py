@@ -1,25 +1,22 @@
 """A station manager logs in, marks an amenity out of service on the station page, and the
 worker map no longer offers the station for it."""
 
-from pathlib import Path
+import datetime as dt
 
 import pytest
 from django.db.models import Q
 
-from stations.demo_data import demo_data_load
 from stations.models import Station
+from stations.opening_hours import local_today
 from stations.selectors import station_nearest_list
+from tests.e2e.pages import FUTIAN, log_in, save_screenshots
 from tests.stations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-FUTIAN = {"latitude": 22.543, "longitude": 114.057}
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def station(transactional_db):
-    demo_data_load()
+def station(demo):
     (nearest,) = station_nearest_list(
         lon=114.057, lat=22.543, limit=1, amenities=["ebike_charging"]
     )
@@ -47,14 +44,9 @@ def test_a_manager_edits_an_amenity_and_the_map_shows_it(station, open_page):
     page = open_page(f"/stations/{station.code}/", language="en")
     assert page.locator("#manage").count() == 0  # not logged in: no forms
     page.click("text=log in to update this station")
-    page.fill("[name=username]", "zhang")
-    page.fill("[name=password]", PASSWORD)
-    page.click("button.primary")
+    log_in(page, "zhang")
     page.wait_for_selector("#manage")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for width, height in [(390, 844), (1280, 800)]:
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=SCREENSHOTS / f"station-page-{width}x{height}.png", full_page=True)
+    save_screenshots(page, "station-page")
     form = page.locator(".amenity-form[data-amenity=ebike_charging]")
     form.locator("select").select_option("out_of_service")
     form.locator("input[name=details]").fill("充电桩维修中")
@@ -67,14 +59,17 @@ def test_a_manager_edits_an_amenity_and_the_map_shows_it(station, open_page):
     assert station.changes.get().actor == manager
 
 
-def test_a_stale_page_cannot_overwrite_a_colleagues_change(station, open_page):
-    manager = UserFactory(username="li", roles=["station_manager"])
-    station.managers.add(manager)
-    page = open_page("/accounts/login/?next=" + f"/stations/{station.code}/", language="en")
-    page.fill("[name=username]", "li")
-    page.fill("[name=password]", PASSWORD)
-    page.click("button.primary")
+def managers_page(open_page, station, username):
+    """The station page, for a manager of the station who has just logged in."""
+    station.managers.add(UserFactory(username=username, roles=["station_manager"]))
+    page = open_page(f"/accounts/login/?next=/stations/{station.code}/", language="en")
+    log_in(page, username)
     page.wait_for_selector("#manage")
+    return page
+
+
+def test_a_stale_page_cannot_overwrite_a_colleagues_change(station, open_page):
+    page = managers_page(open_page, station, "li")
     # Meanwhile a colleague changes the station.
     Station.objects.filter(pk=station.pk).update(phone="0755-0000")
     page.locator("#station-status select").select_option("temporarily_closed")
@@ -85,18 +80,8 @@ def test_a_stale_page_cannot_overwrite_a_colleagues_change(station, open_page):
 
 
 def test_a_manager_closes_the_station_for_a_holiday_and_overlaps_are_refused(station, open_page):
-    import datetime as dt
-
-    from stations.opening_hours import LOCAL_TZ
-
-    manager = UserFactory(username="wang", roles=["station_manager"])
-    station.managers.add(manager)
-    page = open_page("/accounts/login/?next=" + f"/stations/{station.code}/", language="en")
-    page.fill("[name=username]", "wang")
-    page.fill("[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("#hours")
-    holiday = dt.datetime.now(LOCAL_TZ).date() + dt.timedelta(days=3)
+    page = managers_page(open_page, station, "wang")
+    holiday = local_today() + dt.timedelta(days=3)
     page.click("#add-exception")
     row = page.locator("#exceptions .period").last
     row.locator("[name=date]").fill(holiday.isoformat())

@@ -2,25 +2,22 @@
 and the heat layer of uncovered demand, all from local files."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from stations.demo_data import demo_data_load
 from stations.models import Station
 from stations.opening_hours import LOCAL_TZ
+from tests.e2e.pages import log_in, save_screenshots
 from tests.services.factories import CheckupEventFactory, VanFactory
 from tests.stations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 @pytest.fixture
-def tour_day(transactional_db):
+def tour_day(demo):
     """Tomorrow in Lanzhou: a van visits three demo stations; most of the city has had no
     check-up in the last 90 days."""
-    demo_data_load()
     day = dt.datetime.now(LOCAL_TZ).date() + dt.timedelta(days=1)
     van = VanFactory(name="兰州体检车")
     for hour, station in zip((9, 11, 14), Station.objects.filter(city="兰州市")[:3], strict=True):
@@ -33,12 +30,6 @@ def tour_day(transactional_db):
             ends_at=starts + dt.timedelta(hours=2),
         )
     return day
-
-
-def log_in(page, username):
-    page.fill("[name=username]", username)
-    page.fill("[name=password]", "correct horse battery staple")
-    page.click("button.primary")
 
 
 def test_the_tours_of_a_day_with_numbered_stops_and_gaps(tour_day, open_page, outside_requests):
@@ -54,10 +45,7 @@ def test_the_tours_of_a_day_with_numbered_stops_and_gaps(tour_day, open_page, ou
     assert page.locator(".route").inner_text() == "兰州体检车: 3 stops · booked 0/90"
     assert page.console_errors == []
     assert all("tile.openstreetmap.org" in url for url in outside_requests), outside_requests
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for width, height in [(390, 844), (1280, 800)]:
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=SCREENSHOTS / f"tours-{width}x{height}.png", full_page=True)
+    save_screenshots(page, "tours")
 
 
 def test_the_tours_page_is_for_organisers(tour_day, open_page):

@@ -7,18 +7,7 @@
   const error = document.getElementById("error");
   const map = window.yizhanMap;
   const markers = L.layerGroup().addTo(map);
-  const language = document.documentElement.lang || "zh-hans";
-
-  function element(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
-  function distance(metres) {
-    return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
-  }
+  const { element, distance, language } = window.yizhan;
 
   function showError(message) {
     error.textContent = message;

@@ -7,7 +7,7 @@
   const message = document.getElementById("manage-message");
   const csrf = section.querySelector("[name=csrfmiddlewaretoken]").value;
   const base = `/api/v1/stations/${section.dataset.code}/`;
-  const language = document.documentElement.lang || "zh-hans";
+  const { language } = window.yizhan;
 
   async function send(method, url, body) {
     const response = await fetch(url, {

@@ -4,7 +4,7 @@
   const settings = JSON.parse(document.getElementById("page-settings").textContent);
   const texts = settings.texts;
   const map = window.yizhanMap;
-  const language = document.documentElement.lang || "zh-hans";
+  const { element, distance, language } = window.yizhan;
   const stationsLayer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
   const checkupsLayer = L.layerGroup();
   stationsLayer.addTo(map);
@@ -21,17 +21,6 @@
   let position = { lat: settings.centre[0], lon: settings.centre[1] };
   let place = null;  // a searched place name, sent as q=
   let latest = 0;  // the newest refresh: answers to older ones arrive late and are dropped
-
-  function element(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
-  function distance(metres) {
-    return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
-  }
 
   function dot(kind) {
     const className = kind === "checkup" ? "checkup-marker" : "station-marker";

@@ -1,0 +1,16 @@
+// What the pages' scripts share.
+window.yizhan = {
+  // The page's language, sent to the API as Accept-Language.
+  language: document.documentElement.lang || "zh-hans",
+
+  element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  },
+
+  distance(metres) {
+    return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
+  },
+};
