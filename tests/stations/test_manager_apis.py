@@ -381,6 +381,21 @@ def test_nearest_says_stale_and_call_to_confirm_in_the_workers_language(station)
     assert "致电" in zh.json()["features"][0]["properties"]["stale_notice"]
 
 
+def test_every_station_output_says_stale(station):
+    Station.objects.filter(pk=station.pk).update(
+        last_verified_at=timezone.now() - dt.timedelta(days=31)
+    )
+    outputs = [
+        Client().get(detail("SZ-1")).json()["properties"],
+        Client().get("/api/v1/stations/", {"city": "深圳市"}).json()["features"][0]["properties"],
+        Client()
+        .get("/api/v1/stations/nearest/", {"lat": 22.54, "lon": 113.94})
+        .json()["features"][0]["properties"],
+    ]
+    assert [props["stale"] for props in outputs] == [True, True, True]
+    assert all(props["stale_notice"] for props in outputs)
+
+
 def test_stale_list_shows_only_the_managers_stale_stations(station, manager):
     fresh = StationFactory(code="SZ-3", last_verified_at=timezone.now())
     fresh.managers.add(manager)
@@ -446,10 +461,11 @@ def test_login_is_throttled(manager, settings):
     assert attempts[10:] == [429, 429]
 
 
-def test_the_session_login_page_is_throttled_too(manager):
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_the_session_login_pages_are_throttled_too(manager, url):
     client = Client()
     codes = [
-        client.post("/admin/login/", {"username": manager.username, "password": "x"}).status_code
+        client.post(url, {"username": manager.username, "password": "x"}).status_code
         for _ in range(11)
     ]
     assert codes[:10] == [200] * 10  # the form again, with an error
