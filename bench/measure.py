@@ -23,9 +23,9 @@ from django.db import connection  # noqa: E402
 from geographiclib.geodesic import Geodesic  # noqa: E402
 
 from stations.nearest import (  # noqa: E402
-    KNN_SQL,
-    WGS84_SPHEROID,
     first_round_candidates,
+    knn_params,
+    knn_statement,
     point_sql,
 )
 from stations.selectors import station_nearest_list  # noqa: E402
@@ -71,9 +71,7 @@ def timed(runs: dict, points) -> dict[str, list[float]]:
 
 def prepared_exact_sql() -> str:
     """yizhan's nearest statement, no filters, numbered placeholders for PREPARE."""
-    sql = KNN_SQL.format(
-        table="stations_station", columns="id, code, version", where="TRUE", spheroid=WGS84_SPHEROID
-    )
+    sql = knn_statement("stations_station", "id, code, version", "TRUE")
     count = iter(range(1, 100))
     return re.sub(r"%s", lambda _: f"${next(count)}", sql)
 
@@ -81,16 +79,17 @@ def prepared_exact_sql() -> str:
 def database_figures(points: list[tuple[float, float]]) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"PREPARE floor (float8, float8) AS {FLOOR_SQL}")
-        cursor.execute(f"PREPARE exact (text, text, text, int) AS {prepared_exact_sql()}")
+        cursor.execute(
+            f"PREPARE exact (float8, float8, text, float8, float8, int) AS {prepared_exact_sql()}"
+        )
 
         def floor(p):
             cursor.execute("EXECUTE floor (%s, %s)", p)
             cursor.fetchall()
 
         def exact(p):
-            ewkt = point_sql(*p)
             k = first_round_candidates(10, p[1])
-            cursor.execute("EXECUTE exact (%s, %s, %s, %s)", [ewkt, ewkt, ewkt, k])
+            cursor.execute("EXECUTE exact (%s, %s, %s, %s, %s, %s)", knn_params(*p, (), k))
             cursor.fetchall()
 
         def call(p):

@@ -122,8 +122,11 @@ def generated_size(url: str) -> int | None:
 
 def prepare_database(size: int) -> str:
     url = bench_url(size)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    migrate = [PYTHON, "manage.py", "migrate", "-v", "0"]
     if generated_size(url) == size:
         say(f"{size:,} stations: reusing {connection_params(url)['dbname']}")
+        subprocess.run(migrate, cwd=ROOT, env=env, check=True)  # e.g. a new index
         return url
     say(f"{size:,} stations: generating {connection_params(url)['dbname']}")
     server = try_connect(url, "postgres")
@@ -131,8 +134,7 @@ def prepare_database(size: int) -> str:
         cursor.execute(f'DROP DATABASE IF EXISTS "{connection_params(url)["dbname"]}"')
     ensure_database(server, url)
     server.close()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
-    subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True)
     generate(dsn(url), size, say=say)
     connection = psycopg2.connect(dsn(url))
     with connection, connection.cursor() as cursor:

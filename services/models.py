@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from stations.models import Station
+from stations.models import Station, planar_knn_index
 
 
 class CheckupKind(models.Model):
@@ -127,7 +127,10 @@ class CheckupEvent(models.Model):
         verbose_name = _("check-up event")
         verbose_name_plural = _("check-up events")
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["status", "starts_at"], name="checkupevent_status_start")]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="checkupevent_status_start"),
+            planar_knn_index("checkupevent_location_knn"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="checkupevent_ends_after_it_starts"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import SpGistIndex
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, FloatField, Func, Q
 from django.db.models.lookups import Range
@@ -19,6 +20,13 @@ class PointX(Func):
 class PointY(Func):
     function = "ST_Y"
     output_field = FloatField()
+
+
+def planar_knn_index(name: str) -> SpGistIndex:
+    """An SP-GiST quad-tree over ``location`` as PostgreSQL's own point (lon, lat): the index
+    through which :mod:`stations.nearest` finds nearest-query candidates (see there for why
+    not the geometry's GiST index)."""
+    return SpGistIndex(Func(PointX("location"), PointY("location"), function="point"), name=name)
 
 
 class AdminArea(models.Model):
@@ -128,7 +136,10 @@ class Station(models.Model):
         verbose_name = _("station")
         verbose_name_plural = _("stations")
         ordering = ["code"]
-        indexes = [models.Index(fields=["city", "district"], name="station_city_district")]
+        indexes = [
+            models.Index(fields=["city", "district"], name="station_city_district"),
+            planar_knn_index("station_location_knn"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Range(PointX(F("location")), (-180, 180))

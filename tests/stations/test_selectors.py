@@ -9,7 +9,7 @@ from geographiclib.geodesic import Geodesic
 
 from stations.conditions import filter_queryset, open_at, station_conditions, where_clause
 from stations.models import OpeningPeriod, Station
-from stations.nearest import KNN_SQL, WGS84_SPHEROID, first_round_candidates, point_sql
+from stations.nearest import first_round_candidates, knn_params, knn_statement
 from stations.opening_hours import LOCAL_TZ
 from stations.selectors import station_nearest_list, station_views
 from tests.stations.factories import (
@@ -157,14 +157,11 @@ def stations_100k():
 
 
 def nearest_plan(**filters) -> str:
-    where, point = where_clause(station_conditions(**filters)), point_sql(114.0, 22.5)
+    where, params = where_clause(station_conditions(**filters))
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN "
-            + KNN_SQL.format(
-                table="stations_station", columns="id", where=where[0], spheroid=WGS84_SPHEROID
-            ),
-            [point, point, *where[1], point, 28],
+            "EXPLAIN " + knn_statement("stations_station", "id", where),
+            knn_params(114.0, 22.5, params, 28),
         )
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -178,9 +175,11 @@ def nearest_plan(**filters) -> str:
         {"open_moment": dt.datetime(2026, 11, 23, 9, tzinfo=LOCAL_TZ)},
     ],
 )
-def test_knn_uses_the_gist_index_without_a_sequential_scan_at_100k_stations(stations_100k, filters):
+def test_knn_uses_the_planar_index_without_a_sequential_scan_at_100k_stations(
+    stations_100k, filters
+):
     plan = nearest_plan(**filters)
-    assert "Index Scan using stations_station_location" in plan, plan
+    assert "Index Scan using station_location_knn on stations_station" in plan, plan
     assert not re.search(r"Seq Scan on stations_station(amenity)?\b", plan), plan
 
 
