@@ -42,10 +42,10 @@ from stations.apis import (
 )
 
 api_v1 = [
+    path("stations/nearest/", StationNearestApi.as_view(), name="stations-nearest"),
     path("health/", HealthApi.as_view(), name="health"),
     path("auth/token/", TokenLoginApi.as_view(), name="auth-token"),
     path("stations/", StationListApi.as_view(), name="stations"),
-    path("stations/nearest/", StationNearestApi.as_view(), name="stations-nearest"),
     path("stations/stale/", StationStaleApi.as_view(), name="stations-stale"),
     path("stations/export.geojson", StationExportApi.as_view(), name="stations-export"),
     path("stations/<slug:code>/", StationDetailApi.as_view(), name="station-detail"),
@@ -101,6 +101,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: Django tries the patterns in order, and the API carries the traffic.
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("", worker_map, name="worker-map"),
     path("benefits/", benefits_page, name="benefits"),
     path("stations/<slug:code>/", station_page, name="station-page"),
@@ -115,7 +117,6 @@ urlpatterns = [
     path("admin/login/", throttled_login(admin.site.login)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
