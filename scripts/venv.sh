@@ -9,6 +9,12 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev
   echo "yizhan needs Python 3.11 as '$python' (set PYTHON=/path/to/python3.11)" >&2
   exit 1
 fi
+# A virtualenv made by another interpreter (say, before PYTHON changed) is made again.
+if [ -x "$venv/bin/python" ] \
+  && [ "$(readlink -f "$venv/bin/python")" != "$(readlink -f "$(command -v "$python")")" ]; then
+  echo "[venv] $venv was made by another Python: making it again with $python"
+  rm -rf "$venv"
+fi
 if [ ! -x "$venv/bin/python" ]; then
   if ! "$python" -m venv "$venv" 2>/dev/null; then
     rm -rf "$venv"
