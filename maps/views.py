@@ -61,9 +61,11 @@ def on_tiles(lon: float, lat: float) -> tuple[float, float]:
 
 
 def polygon_on_tiles(geometry: dict) -> dict:
-    if settings.YIZHAN_TILE_CRS == Crs.WGS84:
+    """A GeoJSON polygon in the tiles' coordinate system (GeoJSON order: lon, lat)."""
+    crs = settings.YIZHAN_TILE_CRS
+    if crs == Crs.WGS84:
         return geometry
-    rings = [[list(on_tiles(x, y))[::-1] for x, y in ring] for ring in geometry["coordinates"]]
+    rings = [[list(from_wgs84(x, y, crs)) for x, y in ring] for ring in geometry["coordinates"]]
     return {"type": geometry["type"], "coordinates": rings}
 
 
@@ -254,7 +256,8 @@ COVERAGE_TARGET_M = 1000  # the national target: a station within 1 km (a 15-min
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """For planners: how far every part of a city is from the nearest open station."""
     cities = known_cities()
-    city = request.GET.get("city") if request.GET.get("city") in cities else "深圳市"
+    asked = request.GET.get("city")
+    city = asked if asked in cities else "深圳市"
     coverage = station_coverage(city=city, target_m=COVERAGE_TARGET_M)
     place = place_of_city(city=city)
     cells = [(polygon_on_tiles(cell), metres) for cell, metres in coverage.cells]

@@ -101,3 +101,19 @@ def test_server_drawn_maps_follow_the_tiles_coordinate_system(settings):
     gcj_page = Client().get("/stations/SZ-G/").content.decode()
     assert f"[{gcj_lat}, {gcj_lon}]" in gcj_page  # ≈ 300 m from the WGS-84 point
     assert "[22.54, 114.05]" not in gcj_page
+
+
+def test_coverage_cells_follow_the_tiles_coordinate_system(settings):
+    from maps.views import polygon_on_tiles
+    from stations.coordinates import from_wgs84
+
+    cell = {"type": "Polygon", "coordinates": [[[114.0, 22.5], [114.01, 22.5], [114.0, 22.51]]]}
+    settings.YIZHAN_TILE_CRS = "wgs84"
+    assert polygon_on_tiles(cell) == cell
+    settings.YIZHAN_TILE_CRS = "gcj02"
+    moved = polygon_on_tiles(cell)
+    assert moved["type"] == "Polygon"
+    assert moved["coordinates"] == [
+        [list(from_wgs84(x, y, "gcj02")) for x, y in cell["coordinates"][0]]
+    ]
+    assert moved["coordinates"][0][0] != [114.0, 22.5]  # ≈ 300 m away in Shenzhen
