@@ -17,7 +17,7 @@ run: setup
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py load_demo_checkups
 	$(PY) manage.py load_demo_benefits
-	$(PY) manage.py runserver 127.0.0.1:8000
+	scripts/serve.sh $(PY)
 
 test: setup lint
 	$(PY) scripts/bootstrap.py --browser

@@ -9,7 +9,9 @@ endpoint) for the textbook endpoint and yizhan's, plain / with an amenity / open
 are random, half in Shenzhen and half elsewhere in China. Writes bench/results/latest.json and
 latest.md and prints the table. ``BENCH_SIZES=1200,100000`` runs fewer sizes.
 
-Then the van-tour planning case (bench/planning.py): OR-Tools against greedy nearest-next.
+Then the van-tour planning case (bench/planning.py): OR-Tools against greedy nearest-next; and
+the abuse case (bench/abuse.py): the nearest endpoint's throughput while anonymous clients
+hammer the coverage map and the export.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import platform
 import random
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -176,7 +179,8 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_SECRET_KEY": "benchmark-only",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "YIZHAN_PHONE_HASH_KEYS": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
     }
@@ -330,6 +334,14 @@ def target_lines(results: dict) -> list[str]:
             f"{planning['greedy']['demand_covered']} of {planning['demand_total']} workers), "
             f"{planning['time_to_plan_s']} s",
         )
+    abuse = results.get("abuse")
+    if abuse:
+        check(
+            "nearest keeps ≥ 80% of its throughput while 4 clients hammer coverage and export",
+            abuse["share"] >= abuse["target_share"],
+            f"{abuse['nearest_hammered']['rps']} / {abuse['nearest_alone']['rps']} req/s = "
+            f"{abuse['share']:.0%}",
+        )
     oracle = results.get("oracle")
     if oracle:
         check(
@@ -409,6 +421,10 @@ def main() -> None:
             results["sizes"][str(size)] = measured
     say("van-tour planning: 5 vans × 10 days, 300 stations")
     results["planning"] = run_script("bench/planning.py", prepare_database(SIZES[0]))
+    say("anonymous clients hammering the coverage map and the export")
+    from bench.abuse import abuse_figures  # imports this module: after it is loaded
+
+    results["abuse"] = abuse_figures()
     results["minutes"] = round((time.perf_counter() - started) / 60, 1)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     report = (

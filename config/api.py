@@ -6,14 +6,15 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.exceptions import APIException
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -24,12 +25,23 @@ ERROR_400 = OpenApiResponse(
 GEOJSON = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON (RFC 7946)")
 
 
-class JsonOnlyNegotiation(BaseContentNegotiation):
-    """JSON whatever the client's Accept header says (DRF's documented
-    ``IgnoreClientContentNegotiation``): the public API speaks nothing else."""
+def page_of(serializer_class: type[serializers.Serializer], name: str) -> serializers.Serializer:
+    """The schema of one page of a paginated list (count, next, previous, results)."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
 
-    def select_parser(self, request, parsers):
-        return parsers[0]
+
+class JsonOnlyNegotiation(DefaultContentNegotiation):
+    """JSON whatever the client's Accept header says (DRF's documented
+    ``IgnoreClientContentNegotiation``): the public API speaks nothing else. Request bodies are
+    parsed only when they say they are JSON."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
@@ -70,6 +82,29 @@ def if_match_version(request: Request) -> int:
         raise PreconditionRequired()
     tag = header.removeprefix("W/").strip('"')
     return int(tag) if tag.isdigit() else -1
+
+
+class Pagination(PageNumberPagination):
+    """Pages of 100 (``page_size`` 1–500). A page size that is not a number in that range is a
+    400 naming it (DRF would quietly use the default)."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                size = int(raw)
+            except ValueError:
+                size = 0
+            if not 1 <= size <= self.max_page_size:
+                message = gettext("Give a whole number from 1 to %(most)d.")
+                raise ValidationError(
+                    {self.page_size_query_param: [message % {"most": self.max_page_size}]}
+                )
+        return super().get_page_size(request)
 
 
 def language() -> str:

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.auth import TokenLoginApi, throttled_login
 from config.health import HealthApi
+from config.throttles import CoveragePageThrottle, throttled
+from core.apis import JobDetailApi
 from maps.views import benefits_page, coverage_page, station_page, tours_page, worker_map
 from services.apis import (
     BookingCancelApi,
@@ -91,6 +93,7 @@ api_v1 = [
         TourAcceptApi.as_view(),
         name="van-tour-accept",
     ),
+    path("jobs/<uuid:job_id>/", JobDetailApi.as_view(), name="job"),
     path("benefits/eligible/", BenefitsEligibleApi.as_view(), name="benefits-eligible"),
     path("benefits/schemes/", BenefitSchemeListApi.as_view(), name="benefit-schemes"),
     path(
@@ -107,7 +110,7 @@ urlpatterns = [
     path("benefits/", benefits_page, name="benefits"),
     path("stations/<slug:code>/", station_page, name="station-page"),
     path("organisers/tours/", tours_page, name="tours"),
-    path("coverage/", coverage_page, name="coverage"),
+    path("coverage/", throttled(CoveragePageThrottle)(coverage_page), name="coverage"),
     path(
         "accounts/login/",
         throttled_login(LoginView.as_view(template_name="maps/login.html")),
@@ -118,5 +121,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]
+
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

@@ -1,42 +1,63 @@
-"""Folium maps as pure functions: data in, map out, no queries.
+"""Maps as pure functions: data in, a map description out, no queries.
 
-Every map loads Leaflet from yizhan's own static files (folium's defaults would fetch eight
-files from four CDNs, and offline the map stays blank) and tiles from the one configurable tile
-URL (``YIZHAN_TILE_URL``), which is the user's browser's business."""
+A map is described as JSON (a :class:`MapSpec`): the page embeds it with ``json_script`` and
+``maps/js/map.js``, a static file, draws it with Leaflet from yizhan's own static files. No data
+ever becomes script: names and addresses reach the browser as JSON strings and are shown as
+text, and the pages run under a Content-Security-Policy that allows no inline script (a map
+library that writes data into an inline script, as folium did, let a van's name run as code).
+Tiles come from the one configurable tile URL (``YIZHAN_TILE_URL``), the user's browser's
+business."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-import folium
-from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from folium.plugins import HeatMap
 
 LEAFLET_JS = "maps/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "maps/vendor/leaflet/leaflet.css"
-HEAT_JS = "maps/vendor/leaflet.heat/leaflet-heat.js"
-# Leaflet plugins a map may ask for: (JavaScript files, style sheets).
+# Leaflet plugins a map may need: (JavaScript files, style sheets).
 PLUGINS = {
     "cluster": (
         ["maps/vendor/leaflet.markercluster/leaflet.markercluster.js"],
         ["maps/vendor/leaflet.markercluster/MarkerCluster.css",
          "maps/vendor/leaflet.markercluster/MarkerCluster.Default.css"],
     ),
+    "heat": (["maps/vendor/leaflet.heat/leaflet-heat.js"], []),
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class MapParts:
-    """A rendered map, in the pieces a page template places: ``header`` (links) in the head,
-    ``html`` where the map goes, ``script`` at the end; ``name`` is its JavaScript variable."""
+@dataclass
+class MapSpec:
+    """What ``map.js`` draws: the view, the tiles and the layers (each a dict with a ``type``:
+    ``circle``, ``route``, ``heat`` or ``cells``). ``plugins`` are the Leaflet plugins the page
+    must load."""
 
-    header: str
-    html: str
-    script: str
-    name: str
+    center: tuple[float, float]
+    zoom: int
+    tile_url: str
+    attribution: str
+    layers: list[dict[str, Any]] = field(default_factory=list)
+    plugins: list[str] = field(default_factory=list)
+    layer_control: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "center": list(self.center),
+            "zoom": self.zoom,
+            "tiles": {"url": self.tile_url, "attribution": self.attribution},
+            "layers": self.layers,
+            "layerControl": self.layer_control,
+        }
+
+    def scripts(self) -> list[str]:
+        return [LEAFLET_JS] + [path for name in self.plugins for path in PLUGINS[name][0]]
+
+    def sheets(self) -> list[str]:
+        return [LEAFLET_CSS] + [path for name in self.plugins for path in PLUGINS[name][1]]
 
 
 def base_map(
@@ -45,43 +66,16 @@ def base_map(
     zoom: int,
     tile_url: str,
     attribution: str,
-    height: str = "100%",
     plugins: Sequence[str] = (),
-) -> folium.Map:
-    """An empty map at ``center`` (lat, lon) with Leaflet, and the ``plugins`` asked for, from
-    local static files."""
-    figure = folium.Map(
-        location=list(center), zoom_start=zoom, tiles=None, height=height, control_scale=True
-    )
-    figure.default_js = [("leaflet", static(LEAFLET_JS))]
-    figure.default_css = [("leaflet_css", static(LEAFLET_CSS))]
-    for plugin in plugins:
-        scripts, sheets = PLUGINS[plugin]
-        figure.default_js += [(f"{plugin}_{n}", static(path)) for n, path in enumerate(scripts)]
-        figure.default_css += [(f"{plugin}_css_{n}", static(p)) for n, p in enumerate(sheets)]
-    folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=19, name=_("Map")).add_to(figure)
-    return figure
+) -> MapSpec:
+    """An empty map at ``center`` (lat, lon) with the ``plugins`` asked for."""
+    return MapSpec(center, zoom, tile_url, attribution, plugins=list(plugins))
 
 
-def map_parts(figure: folium.Map) -> MapParts:
-    root = figure.get_root()
-    root.render()
-    return MapParts(
-        header=root.header.render(),
-        html=root.html.render(),
-        script=root.script.render(),
-        name=figure.get_name(),
-    )
-
-
-def station_map(
-    *, lat: float, lon: float, name: str, tile_url: str, attribution: str
-) -> folium.Map:
+def station_map(*, lat: float, lon: float, name: str, tile_url: str, attribution: str) -> MapSpec:
     """A small map of one station (a vector marker: no icon files to load)."""
     figure = base_map(center=(lat, lon), zoom=16, tile_url=tile_url, attribution=attribution)
-    folium.CircleMarker(
-        location=[lat, lon], radius=9, color="#b3261e", fill=True, fill_opacity=0.9, tooltip=name
-    ).add_to(figure)
+    figure.layers.append({"type": "circle", "at": [lat, lon], "label": name})
     return figure
 
 
@@ -90,7 +84,7 @@ class TourStop:
     lat: float
     lon: float
     label: str
-    """Shown on the stop's popup (place, time, places booked / capacity)."""
+    """Shown on the stop's tooltip (place, time, places booked / capacity)."""
 
 
 @dataclass(frozen=True)
@@ -109,42 +103,28 @@ def tours_map(
     gaps: Sequence[tuple[float, float, float]],
     tile_url: str,
     attribution: str,
-) -> folium.Map:
+) -> MapSpec:
     """Van tours as routes with numbered stops, coloured per van, over a heat layer of the
     demand no check-up has reached lately (``gaps``: lat, lon, weight)."""
-    figure = base_map(center=center, zoom=11, tile_url=tile_url, attribution=attribution)
+    figure = base_map(
+        center=center, zoom=11, tile_url=tile_url, attribution=attribution, plugins=["heat"]
+    )
     if gaps:
-        heat = HeatMap(
-            [list(gap) for gap in gaps],
-            name=_("No check-up nearby lately"),
-            radius=30,
-            blur=20,
-            min_opacity=0.3,
+        figure.layers.append(
+            {"type": "heat", "name": _("No check-up nearby lately"), "points": list(gaps)}
         )
-        heat.default_js = [("leaflet-heat.js", static(HEAT_JS))]
-        heat.add_to(figure)
     for index, route in enumerate(routes):
-        colour = ROUTE_COLOURS[index % len(ROUTE_COLOURS)]
-        points = [[stop.lat, stop.lon] for stop in route.stops]
-        layer = folium.FeatureGroup(name=route.van).add_to(figure)
-        if len(points) > 1:
-            folium.PolyLine(points, color=colour, weight=4, opacity=0.8, tooltip=route.van).add_to(
-                layer
-            )
-        for number, stop in enumerate(route.stops, start=1):
-            folium.Marker(
-                [stop.lat, stop.lon],
-                icon=folium.DivIcon(
-                    html=f'<span class="stop" style="background:{colour}">{number}</span>',
-                    icon_size=(24, 24),
-                    icon_anchor=(12, 12),
-                    class_name="stop-marker",
-                ),
-                # A tooltip, not a folium Popup: its HTML popups need jQuery.
-                tooltip=f"{route.van} · {number}. {stop.label}",
-            ).add_to(layer)
-    if routes or gaps:
-        folium.LayerControl(collapsed=False).add_to(figure)
+        figure.layers.append(
+            {
+                "type": "route",
+                "name": route.van,
+                "colour": ROUTE_COLOURS[index % len(ROUTE_COLOURS)],
+                "stops": [
+                    {"at": [stop.lat, stop.lon], "label": stop.label} for stop in route.stops
+                ],
+            }
+        )
+    figure.layer_control = bool(routes or gaps)
     return figure
 
 
@@ -162,27 +142,21 @@ def coverage_map(
     cells: Sequence[tuple[dict, float]],
     tile_url: str,
     attribution: str,
-) -> folium.Map:
+) -> MapSpec:
     """Grid cells coloured by the distance from their centre to the nearest open station."""
     figure = base_map(center=center, zoom=10, tile_url=tile_url, attribution=attribution)
-    collection = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {"colour": band_colour(metres), "metres": round(metres)},
-            }
-            for geometry, metres in cells
-        ],
-    }
-    folium.GeoJson(
-        collection,
-        name=_("Distance to the nearest open station"),
-        style_function=lambda feature: {
-            "fillColor": feature["properties"]["colour"],
-            "fillOpacity": 0.45,
-            "weight": 0,
-        },
-    ).add_to(figure)
+    figure.layers.append(
+        {
+            "type": "cells",
+            "name": _("Distance to the nearest open station"),
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {"colour": band_colour(metres), "metres": round(metres)},
+                }
+                for geometry, metres in cells
+            ],
+        }
+    )
     return figure

@@ -1,10 +1,12 @@
-"""Pages: server-rendered templates around folium maps; the data comes from the public API."""
+"""Pages: server-rendered templates around Leaflet maps drawn from JSON by a static script; the
+worker-facing data comes from the public API."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from itertools import groupby
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -17,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from config.roles import ORGANISERS, has_any_role
 from maps.builders import (
+    MapSpec,
     TourStop,
     VanRoute,
     base_map,
     coverage_map,
-    map_parts,
     station_map,
     tours_map,
 )
@@ -37,16 +39,22 @@ from services.selectors import (
     van_visits_on,
 )
 from stations.coordinates import Crs, from_wgs84
+from stations.jobs import COVERAGE_TARGET_M, coverage_of, coverage_result
 from stations.models import Amenity, Station, StationAmenity
 from stations.opening_hours import LOCAL_TZ, WEEKDAYS_EN, WEEKDAYS_ZH
 from stations.permissions import managed_stations
-from stations.selectors import station_coverage, station_get
+from stations.selectors import station_get
 from stations.serializers import station_feature
 
 CHINA_CENTRE = (30.0, 110.0)
 SHENZHEN_CENTRE = (22.543, 114.057)
 # The filter chips of the worker map: amenity codes, in the order shown.
 WORKER_CHIPS = ["ebike_charging", "drinking_water", "free_meal", "toilet", "cooling"]
+
+
+def map_context(figure: MapSpec) -> dict[str, Any]:
+    """What base.html needs to draw ``figure``: its description and the files to load."""
+    return {"spec": figure.as_json(), "scripts": figure.scripts(), "sheets": figure.sheets()}
 
 
 def tiles() -> dict[str, str]:
@@ -84,7 +92,7 @@ def worker_map(request: HttpRequest) -> HttpResponse:
         request,
         "maps/worker.html",
         {
-            "map": map_parts(figure),
+            "map": map_context(figure),
             "chips": chips,
             "settings_json": {
                 "tileCrs": settings.YIZHAN_TILE_CRS,
@@ -103,7 +111,7 @@ def benefits_page(request: HttpRequest) -> HttpResponse:
         request,
         "maps/benefits.html",
         {
-            "map": map_parts(figure),
+            "map": map_context(figure),
             "cities": known_cities(),
             "occupations": Occupation.objects.all(),
             "texts": benefits_texts(),
@@ -175,7 +183,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
         "maps/station.html",
         {
             "station": feature["properties"],
-            "map": map_parts(figure),
+            "map": map_context(figure),
             "checkups": checkups_at_station(station_id=station.id, starts_from=now),
             "can_manage": can_manage,
             "version": station.version,
@@ -240,7 +248,7 @@ def tours_page(request: HttpRequest) -> HttpResponse:
         request,
         "maps/tours.html",
         {
-            "map": map_parts(figure),
+            "map": map_context(figure),
             "form": form,
             "summary": summary,
             "gaps": len(gaps),
@@ -250,30 +258,28 @@ def tours_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-COVERAGE_TARGET_M = 1000  # the national target: a station within 1 km (a 15-minute walk)
-
-
 def coverage_page(request: HttpRequest) -> HttpResponse:
-    """For planners: how far every part of a city is from the nearest open station."""
+    """For planners: how far every part of a city is from the nearest open station. The grid
+    is computed by a job (seconds of spatial SQL) and kept; the page shows the latest one and,
+    while there is none yet, says so and looks again."""
     cities = known_cities()
     asked = request.GET.get("city")
     city = asked if asked in cities else "深圳市"
-    coverage = station_coverage(city=city, target_m=COVERAGE_TARGET_M)
-    place = place_of_city(city=city)
-    cells = [(polygon_on_tiles(cell), metres) for cell, metres in coverage.cells]
-    figure = coverage_map(center=on_tiles(place.lon, place.lat), cells=cells, **tiles())
-    return render(
-        request,
-        "maps/coverage.html",
-        {
-            "map": map_parts(figure),
-            "cities": cities,
-            "city": city,
+    latest, refreshing = coverage_of(city)
+    context: dict[str, Any] = {"cities": cities, "city": city, "refreshing": refreshing}
+    if latest is not None:
+        coverage = coverage_result(latest)
+        place = place_of_city(city=city)
+        cells = [(polygon_on_tiles(cell), metres) for cell, metres in coverage.cells]
+        figure = coverage_map(center=on_tiles(place.lon, place.lat), cells=cells, **tiles())
+        context |= {
+            "map": map_context(figure),
+            "computed_at": latest.finished_at,
             "cell_m": round(coverage.cell_m),
             "area_share": round(100 * coverage.area_share_beyond(COVERAGE_TARGET_M), 1),
             "stations": coverage.stations,
             "isolated_share": round(100 * coverage.isolated_stations / coverage.stations, 1)
             if coverage.stations
             else 0,
-        },
-    )
+        }
+    return render(request, "maps/coverage.html", context)

@@ -13,8 +13,11 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
 
 from config.api import ERROR_400, GEOJSON, PublicApi, language, validated, validated_body
+from config.throttles import AddressThrottle
 from services.calendar import calendar_bytes, event_component
 from services.selectors import checkup_get, checkup_upcoming_list
 from services.serializers import BookingInput, UpcomingInput, event_feature
@@ -29,7 +32,7 @@ ERROR_409 = OpenApiResponse(
     description='{"errors": {"detail": ["why not"]}}: full, '
     "cancelled, already started, or already booked by this phone.",
 )
-ICS = OpenApiResponse(OpenApiTypes.STR, description="text/calendar (RFC 5545)")
+ICS = OpenApiResponse(OpenApiTypes.STR, description="An iCalendar file (RFC 5545)")
 
 
 def upcoming(request: Request) -> tuple[dict[str, Any], list]:
@@ -85,7 +88,7 @@ class CheckupUpcomingIcsApi(PublicApi):
     @extend_schema(
         operation_id="checkups_upcoming_ics",
         parameters=[UpcomingInput],
-        responses={200: ICS, 400: ERROR_400},
+        responses={(200, "text/calendar"): ICS, 400: ERROR_400},
     )
     def get(self, request: Request) -> HttpResponse:
         _params, found = upcoming(request)
@@ -123,7 +126,9 @@ class CheckupDetailApi(PublicApi):
 
 
 class CheckupIcsApi(PublicApi):
-    @extend_schema(operation_id="checkup_ics", responses={200: ICS, 404: ERROR_404})
+    @extend_schema(
+        operation_id="checkup_ics", responses={(200, "text/calendar"): ICS, 404: ERROR_404}
+    )
     def get(self, request: Request, event_id: int) -> HttpResponse:
         event = found_or_404(event_id)
         component = event_component(
@@ -134,11 +139,42 @@ class CheckupIcsApi(PublicApi):
         )
 
 
+class BookingThrottle(AddressThrottle):
+    """Bookings per client address, whatever the event (``YIZHAN_BOOKING_RATE``, default 5 an
+    hour): one address cannot book out an event with made-up numbers."""
+
+    scope = "booking"
+
+
+class EventBookingThrottle(SimpleRateThrottle):
+    """Bookings per event from all addresses (``YIZHAN_BOOKING_EVENT_RATE``, default 120 an
+    hour), against a flood spread over many addresses."""
+
+    scope = "booking_event"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": view.kwargs["event_id"]}
+
+
+ERROR_429 = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="Too many bookings from this address or for this event."
+)
+
+
 class BookingCreateApi(PublicApi):
+    throttle_classes = (BookingThrottle, EventBookingThrottle)
+
     @extend_schema(
         operation_id="booking_create",
         request=BookingInput,
-        responses={201: OpenApiTypes.OBJECT, 400: ERROR_400, 404: ERROR_404, 409: ERROR_409},
+        responses={
+            201: OpenApiTypes.OBJECT,
+            400: ERROR_400,
+            404: ERROR_404,
+            409: ERROR_409,
+            415: OpenApiResponse(OpenApiTypes.OBJECT, description="Not application/json."),
+            429: ERROR_429,
+        },
     )
     def post(self, request: Request, event_id: int) -> Response:
         phone = validated_body(BookingInput, request)["phone"]

@@ -10,6 +10,7 @@ class ServicesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from config.roles import ensure_role_groups
+        from services import jobs  # noqa: F401  (registers the check-up job kinds)
 
         # Once per migrate, after this app's own permissions are created (auth's receiver was
         # connected first); those of auth and stations, earlier in INSTALLED_APPS, exist by then.

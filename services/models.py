@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -144,6 +146,17 @@ class CheckupEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a loaded event never writes ``booked``: only the booking functions' conditional
+        UPDATEs change it, so a copy read before a booking cannot undo that booking (an
+        organiser's edit during a booking rush would otherwise over-book the event)."""
+        if not self._state.adding:
+            names = kwargs.get("update_fields") or [
+                field.name for field in self._meta.concrete_fields if not field.primary_key
+            ]
+            kwargs["update_fields"] = [name for name in names if name != "booked"]
+        super().save(*args, **kwargs)
 
     @property
     def places_left(self) -> int:

@@ -3,27 +3,36 @@ are checked by the van rules (409 with the reason); see services.services."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import ERROR_400, AuthenticatedApi, validated, validated_body
+from config.api import (
+    ERROR_400,
+    AuthenticatedApi,
+    Pagination,
+    page_of,
+    validated,
+    validated_body,
+)
 from config.roles import IsOrganiser
+from core.apis import JOB, job_accepted
+from core.jobs import job_start
+from services.jobs import VAN_TOURS, van_tours_parameters
 from services.models import CheckupEvent, TourProposal, Van
 from services.selectors import checkup_queryset
 from services.serializers import EventSerializer, TourAcceptInput, TourPlanInput, VanSerializer
 from services.services import (
-    TourRequest,
     checkup_event_delete,
     checkup_event_save,
     tour_proposal_accept,
-    tour_proposal_create,
     van_delete,
 )
 from stations.opening_hours import local_iso
@@ -40,12 +49,6 @@ ERRORS = {
 
 class OrganiserApi(AuthenticatedApi):
     permission_classes = (IsAuthenticated, IsOrganiser)
-
-
-class Pagination(PageNumberPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class VanListApi(OrganiserApi):
@@ -117,7 +120,7 @@ class EventListApi(OrganiserApi):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int, description="1–500, default 100."),
         ],
-        responses={200: EventSerializer(many=True), **ERRORS},
+        responses={200: page_of(EventSerializer, "EventPage"), **ERRORS},
     )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
@@ -163,21 +166,6 @@ class EventDetailApi(OrganiserApi):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def tour_request(data: dict) -> TourRequest:
-    return TourRequest(
-        city=data["city"],
-        district=data.get("district"),
-        first_day=data["date_from"],
-        last_day=data["date_to"],
-        vans=data["vans"],
-        visit_minutes=data["visit_minutes"],
-        station_codes=data["stations"],
-        uncovered_km=data["uncovered_km"],
-        uncovered_days=data["uncovered_days"],
-        time_limit_s=data["time_limit_s"],
-    )
-
-
 def proposal_output(proposal: TourProposal) -> dict:
     return {
         "id": proposal.pk,
@@ -192,13 +180,21 @@ class TourPlanApi(OrganiserApi):
     @extend_schema(
         operation_id="van_tours_plan",
         summary="Propose van tours that reach the most workers (OR-Tools; not saved as events)",
+        description="Planning searches for up to time_limit_s seconds, so it runs as a job: "
+        "the answer is 202 with the job (Location: its URL); poll it until its status is done, "
+        "when its result names the proposal.",
         request=TourPlanInput,
-        responses={201: OpenApiTypes.OBJECT, **ERRORS},
+        responses={202: JOB, **ERRORS},
     )
     def post(self, request: Request) -> Response:
         data = validated_body(TourPlanInput, request)
-        proposal = tour_proposal_create(request=tour_request(data), actor=request.user)
-        return Response(proposal_output(proposal), status=status.HTTP_201_CREATED)
+        job = job_start(
+            kind=VAN_TOURS,
+            key=f"{VAN_TOURS}:{uuid.uuid4()}",  # every request is its own plan
+            parameters=van_tours_parameters(data, request.user.pk),
+            actor=request.user,
+        )
+        return job_accepted(request, job)
 
 
 class TourProposalApi(OrganiserApi):

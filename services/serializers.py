@@ -10,6 +10,7 @@ from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -24,10 +25,12 @@ from services.selectors import (
 )
 from services.services import normalise_mobile
 from stations.models import Station
-from stations.opening_hours import LOCAL_TZ
+from stations.opening_hours import LOCAL_TZ, local_today
 from stations.serializers import (
     MAX_LIMIT,
     MAX_RADIUS_M,
+    TIME_FORMATS,
+    BoundedDateField,
     CatalogueCodesField,
     CrsField,
     LocalDateTimeField,
@@ -145,7 +148,10 @@ class LonLatField(serializers.ListField):
         super().__init__(min_length=2, max_length=2, **kwargs)
 
     def to_internal_value(self, data):
-        lon, lat = super().to_internal_value(data)
+        values = super().to_internal_value(data)
+        if len(values) != 2:
+            raise serializers.ValidationError(_("Expected [lon, lat] within WGS-84 ranges."))
+        lon, lat = values
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise serializers.ValidationError(_("Expected [lon, lat] within WGS-84 ranges."))
         return Point(lon, lat, srid=4326)
@@ -154,8 +160,18 @@ class LonLatField(serializers.ListField):
         return [round(value.x, 7), round(value.y, 7)]
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "08:30"})
+class ClockTimeField(serializers.TimeField):
+    """A time of day on the local clock, ``HH:MM`` (seconds accepted, no offset)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=TIME_FORMATS, **kwargs)
+
+
 class VanSerializer(serializers.ModelSerializer):
     depot = LonLatField(help_text=_("[lon, lat] in WGS-84"))
+    day_starts = ClockTimeField(help_text=_("HH:MM, local time"))
+    day_ends = ClockTimeField(help_text=_("HH:MM, local time"))
     days_off = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6), required=False, max_length=7
     )
@@ -242,14 +258,26 @@ class EventSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class CityField(serializers.CharField):
+    def to_internal_value(self, data):
+        city = super().to_internal_value(data)
+        cities = known_cities()
+        if city not in cities:
+            raise serializers.ValidationError(
+                _("Unknown city “%(city)s”. Known: %(cities)s.")
+                % {"city": city, "cities": "、".join(cities)}
+            )
+        return city
+
+
 MAX_PLAN_DAYS = 31
 
 
 class TourPlanInput(serializers.Serializer):
-    city = serializers.CharField(max_length=50)
+    city = CityField(max_length=50)
     district = serializers.CharField(max_length=50, required=False)
-    date_from = serializers.DateField()
-    date_to = serializers.DateField()
+    date_from = BoundedDateField(help_text=_("From today on (Asia/Shanghai)."))
+    date_to = BoundedDateField()
     vans = serializers.ListField(
         child=serializers.PrimaryKeyRelatedField(queryset=Van.objects.all()),
         min_length=1,
@@ -266,6 +294,19 @@ class TourPlanInput(serializers.Serializer):
     uncovered_km = serializers.FloatField(min_value=0.1, max_value=50, default=UNCOVERED_KM)
     uncovered_days = serializers.IntegerField(min_value=1, max_value=730, default=UNCOVERED_DAYS)
     time_limit_s = serializers.FloatField(min_value=1, max_value=60, default=10)
+
+    def validate_vans(self, vans: list[Van]) -> list[Van]:
+        repeated = sorted({van.pk for van in vans if vans.count(van) > 1})
+        if repeated:
+            raise serializers.ValidationError(
+                _("Each van once: repeated %(ids)s.") % {"ids": ", ".join(map(str, repeated))}
+            )
+        return vans
+
+    def validate_date_from(self, day: dt.date) -> dt.date:
+        if day < local_today():
+            raise serializers.ValidationError(_("Tours are planned from today on."))
+        return day
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         days = (attrs["date_to"] - attrs["date_from"]).days + 1
@@ -307,18 +348,6 @@ class OccupationField(serializers.CharField):
                 % {"text": text, "suggestions": suggestions}
             )
         return found.code
-
-
-class CityField(serializers.CharField):
-    def to_internal_value(self, data):
-        city = super().to_internal_value(data)
-        cities = known_cities()
-        if city not in cities:
-            raise serializers.ValidationError(
-                _("Unknown city “%(city)s”. Known: %(cities)s.")
-                % {"city": city, "cities": "、".join(cities)}
-            )
-        return city
 
 
 class EligibleInput(serializers.Serializer):

@@ -4,6 +4,8 @@ the van can really make."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Callable, Sequence
@@ -50,10 +52,20 @@ def normalise_mobile(raw: str) -> str | None:
     return digits if MOBILE.fullmatch(digits) else None
 
 
-def phone_digest(phone: str) -> str:
-    """A keyed hash of the phone number (HMAC-SHA256 under the project's SECRET_KEY): enough to
-    recognise the number again, useless for reading it back."""
-    return salted_hmac("yizhan.booking.phone", phone, algorithm="sha256").hexdigest()
+def phone_digests(phone: str, event_id: int) -> list[str]:
+    """The keyed hashes that a booking of ``phone`` at this event may carry, the current key's
+    first: HMAC-SHA256 under each of ``YIZHAN_PHONE_HASH_KEYS`` (the first hashes new
+    bookings; older ones still match bookings made before a rotation), then the scheme of
+    releases before those keys (under DJANGO_SECRET_KEY). The event is part of the message, so
+    the same number at two events gives unrelated hashes: the database alone does not link a
+    worker's bookings."""
+    message = f"{event_id}:{phone}".encode()
+    digests = [
+        hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+        for key in settings.YIZHAN_PHONE_HASH_KEYS
+    ]
+    legacy = salted_hmac("yizhan.booking.phone", phone, algorithm="sha256").hexdigest()
+    return [*digests, legacy]
 
 
 def _new_reference() -> str:
@@ -76,8 +88,9 @@ def booking_create(*, event_id: int, phone: str) -> Booking:
     """Take a place and record the booking, all or nothing. The place is taken by one
     conditional UPDATE (the row lock serialises concurrent bookers and each re-checks
     ``booked < capacity``), so an event is never over-booked."""
-    digest = phone_digest(phone)
-    if Booking.objects.filter(event_id=event_id, phone_hash=digest, cancelled_at=None).exists():
+    digests = phone_digests(phone, event_id)
+    live = Booking.objects.filter(event_id=event_id, phone_hash__in=digests, cancelled_at=None)
+    if live.exists():
         raise BookingRefused(_("This phone number already has a place at this event."))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -93,7 +106,7 @@ def booking_create(*, event_id: int, phone: str) -> Booking:
             return Booking.objects.create(
                 event_id=event_id,
                 reference=_new_reference(),
-                phone_hash=digest,
+                phone_hash=digests[0],
                 phone_last4=phone[-4:],
             )
     except IntegrityError as error:  # the same phone booked at the same moment; place given back
@@ -109,7 +122,7 @@ def booking_cancel(*, event_id: int, reference: str, phone: str) -> Booking:
         .filter(event_id=event_id, reference=reference.upper(), cancelled_at=None)
         .first()
     )
-    if booking is None or booking.phone_hash != phone_digest(phone):
+    if booking is None or booking.phone_hash not in phone_digests(phone, event_id):
         raise BookingRefused(_("No live booking with this reference and phone number."), status=404)
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["cancelled_at"])
@@ -227,14 +240,27 @@ def checkup_event_schedule(
         )
         if problem:
             raise VisitRefused(problem)
-    event.save()
+    event.save()  # never writes ``booked`` back (CheckupEvent.save)
     return event
 
 
+@transaction.atomic
 def checkup_event_save(*, event: CheckupEvent, data: dict[str, Any]) -> CheckupEvent:
     """Create (``event`` unsaved) or change an event from an organiser's validated data; a
-    change of time, place, van or status is checked by :func:`checkup_event_schedule`."""
+    change of time, place, van or status is checked by :func:`checkup_event_schedule`.
+
+    A change works on the event's row as it is now, locked (bookings wait for it, and it waits
+    for them), and writes only the fields it was given: capacity cannot drop below the places
+    booked meanwhile (409), and a booking made since is never undone."""
     data = dict(data)
+    if event.pk is not None:
+        event = CheckupEvent.objects.select_for_update().get(pk=event.pk)
+        capacity = data.get("capacity", event.capacity)
+        if capacity < event.booked:
+            raise Refused(
+                _("%(booked)d places are booked already: capacity cannot be %(capacity)d.")
+                % {"booked": event.booked, "capacity": capacity}
+            )
     starts_at = data.pop("starts_at", event.starts_at)
     ends_at = data.pop("ends_at", event.ends_at)
     station = data.pop("station", None)
@@ -403,7 +429,12 @@ def tour_proposal_accept(
     proposal = TourProposal.objects.select_for_update().get(pk=proposal_id)
     if proposal.accepted_at is not None:
         raise Refused(_("This proposal was already accepted."))
-    vans = Van.objects.in_bulk([tour["van"] for tour in proposal.plan["tours"]])
+    # Every van of the plan is locked at once, in id order: two proposals over the same vans
+    # accepted together wait for each other instead of deadlocking; the second is then refused
+    # by the van rules (409), with the reason.
+    van_ids = sorted({tour["van"] for tour in proposal.plan["tours"]})
+    locked = Van.objects.select_for_update().filter(pk__in=van_ids).order_by("pk")
+    vans = {van.pk: van for van in locked}
     stations = Station.objects.in_bulk(
         [stop["station_id"] for tour in proposal.plan["tours"] for stop in tour["stops"]]
     )

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,15 +23,19 @@ from config.api import (
     ERROR_400,
     GEOJSON,
     AuthenticatedApi,
+    Pagination,
     PublicApi,
     if_match_version,
     language,
+    page_of,
     validated,
     validated_body,
 )
-from stations.bulk import geojson_chunks, registry_records
+from config.throttles import AddressThrottle
+from core.apis import JOB, job_accepted
 from stations.coordinates import to_wgs84
 from stations.geocoding import geocode
+from stations.jobs import export_of, export_path
 from stations.models import Amenity
 from stations.opening_hours import LOCAL_TZ
 from stations.permissions import check_manages, may_manage_stations
@@ -68,6 +73,7 @@ from stations.services import (
 ERROR_401 = OpenApiResponse(OpenApiTypes.OBJECT, description="Not logged in.")
 ERROR_403 = OpenApiResponse(OpenApiTypes.OBJECT, description="Not this user's station.")
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No station with that code.")
+ERROR_429 = OpenApiResponse(OpenApiTypes.OBJECT, description="Too many requests: Retry-After.")
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -136,10 +142,13 @@ class StationNearestApi(PublicApi):
         )
 
 
-def station_feature_response(request: Request, code: str, *, status: int = 200) -> HttpResponse:
-    """One station as a GeoJSON Feature (``crs`` and ``at`` from the query string), with its
-    version as the ETag that a manager's next write must send back in If-Match."""
-    params = validated(DetailInput, request)
+def station_feature_response(
+    request: Request, code: str, *, params: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """One station as a GeoJSON Feature (``crs`` and ``at`` from the query string, or from
+    ``params`` that a write validated before writing), with its version as the ETag that a
+    manager's next write must send back in If-Match."""
+    params = params or validated(DetailInput, request)
     moment = params.get("at") or timezone.now()
     station = station_get(code=code, moment=moment)
     if station is None:
@@ -184,6 +193,7 @@ class StationDetailApi(ManagerApi):
         responses=WRITE_RESPONSES,
     )
     def patch(self, request: Request, code: str) -> HttpResponse:
+        params = validated(DetailInput, request)
         expected = if_match_version(request)
         data = validated_body(StationPatchInput, request)
         hours = data.pop("opening_hours", {})
@@ -195,7 +205,7 @@ class StationDetailApi(ManagerApi):
             weekly=hours.get("weekly"),
             exceptions=hours.get("exceptions"),
         )
-        return station_feature_response(request, code)
+        return station_feature_response(request, code, params=params)
 
 
 def amenity_in_path(amenity_code: str) -> str:
@@ -214,6 +224,7 @@ class StationAmenitiesApi(ManagerApi):
         responses=WRITE_RESPONSES,
     )
     def post(self, request: Request, code: str) -> HttpResponse:
+        params = validated(DetailInput, request)
         expected = if_match_version(request)
         data = validated_body(StationAmenityAddInput, request)
         station_amenity_set(
@@ -225,7 +236,7 @@ class StationAmenitiesApi(ManagerApi):
             details=data["details"],
             adding=True,
         )
-        return station_feature_response(request, code, status=201)
+        return station_feature_response(request, code, params=params, status=201)
 
 
 class StationAmenityApi(ManagerApi):
@@ -238,6 +249,7 @@ class StationAmenityApi(ManagerApi):
     )
     def patch(self, request: Request, code: str, amenity_code: str) -> HttpResponse:
         amenity_code = amenity_in_path(amenity_code)
+        params = validated(DetailInput, request)
         expected = if_match_version(request)
         data = validated_body(StationAmenityPatchInput, request)
         station_amenity_set(
@@ -247,7 +259,7 @@ class StationAmenityApi(ManagerApi):
             actor=request.user,
             **data,
         )
-        return station_feature_response(request, code)
+        return station_feature_response(request, code, params=params)
 
     @extend_schema(
         operation_id="station_amenity_remove",
@@ -258,13 +270,14 @@ class StationAmenityApi(ManagerApi):
     )
     def delete(self, request: Request, code: str, amenity_code: str) -> HttpResponse:
         amenity_code = amenity_in_path(amenity_code)
+        params = validated(DetailInput, request)
         station_amenity_remove(
             code=code,
             amenity_code=amenity_code,
             expected_version=if_match_version(request),
             actor=request.user,
         )
-        return station_feature_response(request, code)
+        return station_feature_response(request, code, params=params)
 
 
 class StationVerifyApi(ManagerApi):
@@ -276,8 +289,9 @@ class StationVerifyApi(ManagerApi):
         responses=WRITE_RESPONSES,
     )
     def post(self, request: Request, code: str) -> HttpResponse:
+        params = validated(DetailInput, request)
         station_verify(code=code, expected_version=if_match_version(request), actor=request.user)
-        return station_feature_response(request, code)
+        return station_feature_response(request, code, params=params)
 
 
 class HistoryPagination(PageNumberPagination):
@@ -288,18 +302,16 @@ class StationHistoryApi(ManagerApi):
     @extend_schema(
         operation_id="station_history",
         summary="Every change to a station, newest first (its managers, administrators)",
-        responses={200: StationChangeOutput(many=True), 401: ERROR_401, 403: ERROR_403},
+        responses={
+            200: page_of(StationChangeOutput, "StationChangePage"),
+            401: ERROR_401,
+            403: ERROR_403,
+        },
     )
     def get(self, request: Request, code: str) -> Response:
         paginator = HistoryPagination()
         page = paginator.paginate_queryset(station_history(code=code), request, view=self)
         return paginator.get_paginated_response(StationChangeOutput(page, many=True).data)
-
-
-class StationPagination(PageNumberPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 def station_page_response(
@@ -311,7 +323,7 @@ def station_page_response(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """One page of stations as a GeoJSON FeatureCollection with count and links."""
-    paginator = StationPagination()
+    paginator = Pagination()
     rows = paginator.paginate_queryset(
         stations.values_list("id", "code", "version"), request, view=view
     )
@@ -385,17 +397,34 @@ class StationStaleApi(AuthenticatedApi):
         )
 
 
+class ExportThrottle(AddressThrottle):
+    """Whole-registry downloads per client address (``YIZHAN_EXPORT_RATE``, 30 an hour)."""
+
+    scope = "export"
+
+
 class StationExportApi(PublicApi):
+    throttle_classes = (ExportThrottle,)
+
     @extend_schema(
         operation_id="stations_export",
-        summary="The whole registry as one GeoJSON FeatureCollection, streamed (open data)",
+        summary="The whole registry as one GeoJSON FeatureCollection (open data)",
+        description="A snapshot at most YIZHAN_EXPORT_MAX_AGE_MINUTES old (Last-Modified says "
+        "when it was made), written by a job; 202 with the job while the first one is made.",
         parameters=[CrsInput],
-        responses={200: GEOJSON, 400: ERROR_400},
+        responses={200: GEOJSON, 202: JOB, 400: ERROR_400, 429: ERROR_429},
     )
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: Request) -> HttpResponse:
         crs = validated(CrsInput, request)["crs"]
-        response = StreamingHttpResponse(
-            geojson_chunks(registry_records(), crs), content_type="application/geo+json"
+        latest, refreshing = export_of(crs)
+        path = export_path(latest) if latest is not None else None
+        if path is None:
+            return job_accepted(request, refreshing or export_of(crs)[1])
+        response = FileResponse(
+            path.open("rb"),
+            content_type="application/geo+json",
+            as_attachment=True,
+            filename=f"yizhan-stations-{crs}.geojson",
         )
-        response["Content-Disposition"] = f'attachment; filename="yizhan-stations-{crs}.geojson"'
+        response["Last-Modified"] = http_date(latest.finished_at.timestamp())
         return response

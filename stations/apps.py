@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class StationsConfig(AppConfig):
     name = "stations"
     verbose_name = _("Stations")
+
+    def ready(self) -> None:
+        from stations import jobs  # noqa: F401  (registers the station job kinds)

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -58,6 +59,15 @@ class BadRows(Exception):
 
 SUFFIX_FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".xlsx": "xlsx"}
 
+# What an import reads at most, checked before or while reading, so that a hostile file is
+# refused with a clear error instead of exhausting the machine (an XLSX of 1.8 KB can declare
+# a sheet of 17 billion cells; one of 1.5 MB can unpack to gigabytes of shared strings).
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # XLSX: all its parts, uncompressed
+MAX_ROWS = 1_000_000
+MAX_COLUMNS = 64
+MAX_CELL_CHARS = 20_000
+
 
 def format_of(path: Path, given: str | None = None) -> str:
     """The file's format: as given, or by its suffix."""
@@ -72,13 +82,26 @@ def format_of(path: Path, given: str | None = None) -> str:
 
 def read_features(path: Path, *, fmt: str, crs: str) -> list[NumberedFeature]:
     """Every row of the file as a numbered GeoJSON feature with WGS-84 coordinates."""
+    size = path.stat().st_size if path.exists() else 0
+    if size > MAX_FILE_BYTES:
+        raise FileError(f"{path.name}: {size:,} bytes; at most {MAX_FILE_BYTES:,} are read")
     try:
         if fmt == "geojson":
             features = _geojson_features(path)
         else:
             rows = _csv_rows(path) if fmt == "csv" else _xlsx_rows(path)
             features = [(number, _row_feature(number, row)) for number, row in rows]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+    except RecursionError:
+        raise FileError(f"{path.name}: nested too deeply to be a station file") from None
+    except (
+        OSError,
+        UnicodeDecodeError,
+        ValueError,
+        KeyError,
+        TypeError,
+        csv.Error,
+        zipfile.BadZipFile,
+    ) as exc:
         raise FileError(f"{path.name}: not a readable {FORMAT_LABELS[fmt]} ({exc})") from exc
     return [(number, _to_wgs84(feature, crs)) for number, feature in features]
 
@@ -92,24 +115,54 @@ def _geojson_features(path: Path) -> list[NumberedFeature]:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    csv.field_size_limit(MAX_CELL_CHARS)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        _check_header(reader.fieldnames or [])
-        rows = list(reader)
-    return ((number, row) for number, row in enumerate(rows, start=2))
+        rows: list[tuple[int, dict[str, Any]]] = []
+        last_read = 0  # rows as a spreadsheet numbers them; the header is row 1
+        try:
+            _check_header(reader.fieldnames or [])
+            last_read = 1
+            for number, row in enumerate(reader, start=2):
+                _check_size(number, row.values())
+                rows.append((number, row))
+                last_read = number
+        except csv.Error as exc:  # e.g. a cell over MAX_CELL_CHARS, in the row after the last
+            raise ValueError(f"row {last_read + 1}: {exc}") from None
+    return iter(rows)
+
+
+def _check_size(number: int, values: Iterable[Any]) -> None:
+    if number > MAX_ROWS + 1:
+        raise ValueError(f"more than {MAX_ROWS:,} rows")
+    for value in values:
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise ValueError(f"row {number}: a cell of over {MAX_CELL_CHARS:,} characters")
+
+
+def _check_unpacked_size(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(part.file_size for part in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValueError(f"unpacks to {unpacked:,} bytes; at most {MAX_UNPACKED_BYTES:,} are read")
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of the first sheet, read as a stream (read-only mode) and only as wide as a
+    station file can be, whatever size the sheet declares."""
+    _check_unpacked_size(path)
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        lines = workbook.active.iter_rows(values_only=True)
+        sheet = workbook.active
+        sheet.reset_dimensions()  # the rows there are, not the size the sheet claims
+        lines = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         header = [str(cell or "").strip() for cell in next(lines, ())]
         _check_header(header)
-        rows = [
-            (number, dict(zip(header, values, strict=False)))
-            for number, values in enumerate(lines, start=2)
-            if any(value not in (None, "") for value in values)
-        ]
+        rows = []
+        for number, values in enumerate(lines, start=2):
+            _check_size(number, values)
+            if any(value not in (None, "") for value in values):
+                rows.append((number, dict(zip(header, values, strict=False))))
     finally:
         workbook.close()
     return iter(rows)
@@ -200,6 +253,10 @@ def validate_features(
             )
         except RowError as exc:
             errors.append((number, str(exc)))
+            continue
+        except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
+            # A shape no check above foresaw: still this row's error, never a traceback.
+            errors.append(row_error(number, "", "detail", f"unreadable ({type(exc).__name__})."))
             continue
         code = record.station.code
         if code in first_row_of:

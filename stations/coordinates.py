@@ -70,7 +70,9 @@ def in_every_crs(lon: float, lat: float) -> dict[Crs, tuple[float, float]]:
 def to_wgs84(lon: float, lat: float, crs: Crs | str) -> tuple[float, float]:
     """A point given in ``crs`` (lon, lat) converted to WGS-84."""
     crs = Crs(crs)
-    if crs is Crs.WGS84:
+    # Far outside China's box no point was shifted (and the iterative inverse can fail there:
+    # a math domain error at the pole).
+    if crs is Crs.WGS84 or not prcoords.sanity_in_china_p(prcoords.Coords(lat, lon)):
         return lon, lat
     wgs = _convert(_TO_WGS[crs], lon, lat)
     return wgs if in_mainland_china(*wgs) else (lon, lat)

@@ -141,7 +141,8 @@ def parse_exceptions(rows: Any, today: dt.date) -> list[OpeningException]:
                 {"opening_hours": [f"exception {item!r} needs a date."]}
             ) from None
         closed = bool(item.get("closed"))
-        exception = OpeningException(date=day, closed=closed, note=item.get("note", ""))
+        note = checked_text(item.get("note", ""), OpeningException, "note", "opening_hours")
+        exception = OpeningException(date=day, closed=closed, note=note)
         if not closed:
             exception.opens = parse_time(item.get("opens"), "opening_hours")
             exception.closes = parse_time(item.get("closes"), "opening_hours")
@@ -165,10 +166,22 @@ def parse_amenities(rows: Any, catalogue: set[str]) -> list[StationAmenity]:
         if status not in statuses:
             raise ValidationError({"amenities": [f"{code}: unknown status {status!r}."]})
         seen.add(code)
-        amenities.append(
-            StationAmenity(amenity_id=code, status=status, details=item.get("details", ""))
-        )
+        details = checked_text(item.get("details", ""), StationAmenity, "details", "amenities")
+        amenities.append(StationAmenity(amenity_id=code, status=status, details=details))
     return amenities
+
+
+def checked_text(value: Any, model: type, field: str, column: str) -> str:
+    """A text for ``model.field``: a string, no longer than its column, without NUL (which
+    PostgreSQL refuses); else a ValidationError naming the row's ``column``."""
+    if not isinstance(value, str):
+        raise ValidationError({column: [f"{field} must be text."]})
+    limit = model._meta.get_field(field).max_length
+    if limit is not None and len(value) > limit:
+        raise ValidationError({column: [f"{field} is longer than {limit} characters."]})
+    if "\x00" in value:
+        raise ValidationError({column: [f"{field} contains a NUL character."]})
+    return value
 
 
 def record_from_feature(
@@ -178,9 +191,11 @@ def record_from_feature(
     props = feature.get("properties") if isinstance(feature, dict) else None
     if not isinstance(props, dict):
         raise RowError(row, "", {"properties": ["missing or not an object."]})
-    code = str(props.get("code") or "")
-    errors: dict[str, list[str]] = {}
-    station = Station(**{name: props[name] for name in STATION_FIELDS if name in props})
+    code = str(props.get("code") or "")[:40]
+    errors: dict[str, list[str]] = shape_errors(props)
+    station = Station(
+        **{name: props[name] for name in STATION_FIELDS if name in props and name not in errors}
+    )
     record = StationRecord(station)
     steps = [
         ("location", lambda: setattr(station, "location", parse_point(feature.get("geometry")))),
@@ -192,7 +207,9 @@ def record_from_feature(
             ),
         ),
     ]
-    for _name, step in steps:
+    for name, step in steps:
+        if name in errors:
+            continue
         try:
             step()
         except ValidationError as exc:
@@ -209,6 +226,24 @@ def record_from_feature(
     if errors:
         raise RowError(row, code, errors)
     return record
+
+
+NESTED_SHAPES = {"opening_hours": (dict, "a JSON object"), "amenities": (list, "a JSON list")}
+
+
+def shape_errors(props: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Fields of the wrong shape: nested columns that are not the JSON they must be, and text
+    with a NUL character (PostgreSQL refuses it)."""
+    errors: dict[str, list[str]] = {}
+    for name, (kind, label) in NESTED_SHAPES.items():
+        value = props.get(name)
+        if value not in (None, "") and not isinstance(value, kind):
+            errors[name] = [f"not {label}."]
+    for name in STATION_FIELDS:
+        value = props.get(name)
+        if isinstance(value, str) and "\x00" in value:
+            errors[name] = ["contains a NUL character."]
+    return errors
 
 
 def _parse_verified(props: Mapping[str, Any], now: dt.datetime) -> dt.datetime | None:

@@ -98,13 +98,50 @@ class CrsField(serializers.ChoiceField):
         super().__init__(choices=[c.value for c in Crs], **kwargs)
 
 
+# The moments and days the API accepts: wide enough for any real question, narrow enough that
+# every date computation on them (a day before, a year after, local time) stays in range.
+EARLIEST_DAY = dt.date(1970, 1, 1)
+LATEST_DAY = dt.date(2199, 12, 31)
+
+
 class LocalDateTimeField(serializers.DateTimeField):
-    """ISO-8601; a time without an offset is read as Asia/Shanghai."""
+    """ISO-8601 between 1970 and 2199; a time without an offset is read as Asia/Shanghai. The
+    value is returned in UTC (PostgreSQL refuses offsets beyond ±15:59 that Python accepts) and
+    shown in Asia/Shanghai."""
+
+    default_error_messages = {
+        "out_of_range": _("Give a moment between 1970 and 2199."),
+    }
 
     def enforce_timezone(self, value: dt.datetime) -> dt.datetime:
         if timezone.is_naive(value):
             return value.replace(tzinfo=LOCAL_TZ)
         return value
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        moment = super().to_internal_value(value)
+        try:
+            in_utc = moment.astimezone(dt.UTC)
+        except OverflowError:
+            self.fail("out_of_range")
+        if not EARLIEST_DAY <= in_utc.date() <= LATEST_DAY:
+            self.fail("out_of_range")
+        return in_utc
+
+    def to_representation(self, value: dt.datetime | None) -> str | None:
+        return super().to_representation(value and value.astimezone(LOCAL_TZ))
+
+
+class BoundedDateField(serializers.DateField):
+    """A calendar day between 1970 and 2199."""
+
+    default_error_messages = {"out_of_range": _("Give a day between 1970 and 2199.")}
+
+    def to_internal_value(self, value: Any) -> dt.date:
+        day = super().to_internal_value(value)
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            self.fail("out_of_range")
+        return day
 
 
 class StationFilterInput(serializers.Serializer):
@@ -437,7 +474,7 @@ class WeeklyPeriodInput(PeriodTimesInput):
 
 
 class OpeningExceptionInput(PeriodTimesInput):
-    date = serializers.DateField()
+    date = BoundedDateField()
     closed = serializers.BooleanField(required=False, default=False)
     opens = serializers.TimeField(input_formats=TIME_FORMATS, required=False, allow_null=True)
     closes = serializers.TimeField(input_formats=TIME_FORMATS, required=False, allow_null=True)

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "core",
     "stations",
     "services",
     "maps",
@@ -35,6 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
+    "config.middleware.DatabaseFaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,16 +105,37 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JsonParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
-    # Logins (POST /api/v1/auth/token/) per client address; counted in the cache below.
-    "DEFAULT_THROTTLE_RATES": {"login": env("YIZHAN_LOGIN_RATE", default="10/min")},
+    # Logins per client address and per username; bookings per client address and per event;
+    # counted in the cache below.
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env("YIZHAN_LOGIN_RATE", default="10/min"),
+        "login_username": env("YIZHAN_LOGIN_USERNAME_RATE", default="20/hour"),
+        "booking": env("YIZHAN_BOOKING_RATE", default="5/hour"),
+        "booking_event": env("YIZHAN_BOOKING_EVENT_RATE", default="120/hour"),
+        "export": env("YIZHAN_EXPORT_RATE", default="30/hour"),
+        "coverage": env("YIZHAN_COVERAGE_RATE", default="120/hour"),
+    },
+    # How many reverse proxies of ours add to X-Forwarded-For (0: the socket's address is the
+    # client's, and a client-sent X-Forwarded-For is ignored).
+    "NUM_PROXIES": env.int("YIZHAN_TRUSTED_PROXIES", default=0),
 }
 
 # Throttle counters live here: per process by default; set CACHE_URL=redis://127.0.0.1:6379/1
 # when several server processes must share them (production).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Long work (van-tour planning, coverage maps, the open-data export) runs as jobs on a queue
+# kept in PostgreSQL; `manage.py db_worker` runs them (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How old a city's coverage map and the open-data export may be before a request starts a job
+# to make them again (the request is served the latest one meanwhile); where exports are kept.
+YIZHAN_COVERAGE_MAX_AGE_MINUTES = env.int("YIZHAN_COVERAGE_MAX_AGE_MINUTES", default=360)
+YIZHAN_EXPORT_MAX_AGE_MINUTES = env.int("YIZHAN_EXPORT_MAX_AGE_MINUTES", default=15)
+YIZHAN_EXPORT_DIR = env("YIZHAN_EXPORT_DIR", default=str(BASE_DIR / "var" / "exports"))
 
 # Geocoding for `q=`: a geopy service name (e.g. "nominatim") and its options as JSON; empty means
 # the offline gazetteer built from yizhan's own data (the default, and always in tests).
@@ -122,6 +148,14 @@ YIZHAN_ENCODED_STATION_CACHE_SIZE = env.int("YIZHAN_ENCODED_STATION_CACHE_SIZE",
 # A station neither verified nor changed for this many days is "stale": every API output says
 # so, and workers are told to call to confirm.
 YIZHAN_STALE_AFTER_DAYS = env.int("YIZHAN_STALE_AFTER_DAYS", default=30)
+
+# Keys of the phone-number hash kept with each booking (HMAC-SHA256, separate from SECRET_KEY
+# so that rotating either never breaks the other). Comma-separated, newest first: the first
+# hashes new bookings, the others still match bookings made before a rotation. Required in
+# production; see the README's "Phone numbers" section.
+YIZHAN_PHONE_HASH_KEYS = env.list(
+    "YIZHAN_PHONE_HASH_KEYS", default=["insecure-dev-phone-key-change-me-in-production"]
+)
 
 # Map tiles (fetched by the user's browser, never by the server or the tests).
 YIZHAN_TILE_URL = env("YIZHAN_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -144,6 +178,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StationStatusEnum": "stations.models.Station.Status",
         "StationAmenityStatusEnum": "stations.models.StationAmenity.Status",

@@ -1,28 +1,66 @@
 import os
+import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
-def test_production_settings_pass_the_deployment_checks():
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env = {  # production defaults, whatever DJANGO_* the calling shell has set
-        **inherited,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "yizhan.example.org",
+def production_env(**more: str) -> dict[str, str]:
+    """Production defaults, whatever DJANGO_* or YIZHAN_* the calling shell has set."""
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "YIZHAN_"))
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    return inherited | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "YIZHAN_PHONE_HASH_KEYS": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "yizhan.example.org",
+        **more,
+    }
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         env=env,
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("DJANGO_SECRET_KEY", "short"),
+        ("DJANGO_SECRET_KEY", "x" * 60),
+        ("DJANGO_SECRET_KEY", "django-insecure-" + secrets.token_urlsafe(50)),
+        ("YIZHAN_PHONE_HASH_KEYS", "phone-key"),
+        ("YIZHAN_PHONE_HASH_KEYS", secrets.token_urlsafe(50) + ",weak"),
+    ],
+)
+def test_production_refuses_to_start_with_a_weak_secret(setting, value):
+    result = manage("check", env=production_env(**{setting: value}))
+    assert result.returncode != 0
+    assert f"{setting} is too weak for production" in result.stderr
+
+
+def test_production_needs_a_phone_hash_key():
+    env = production_env()
+    del env["YIZHAN_PHONE_HASH_KEYS"]
+    result = manage("check", env=env)
+    assert result.returncode != 0 and "YIZHAN_PHONE_HASH_KEYS" in result.stderr
 
 
 def test_chinese_is_the_first_language():
@@ -34,20 +72,8 @@ def test_chinese_is_the_first_language():
 def test_production_collects_the_static_files(tmp_path):
     """whitenoise's compressed, cache-busted storage accepts every static file (a vendored
     script pointing at a missing source map would fail it)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "DJANGO_STATIC_ROOT": str(tmp_path),
-    }
-    done = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    env = production_env(DJANGO_ALLOWED_HOSTS="localhost", DJANGO_STATIC_ROOT=str(tmp_path))
+    done = manage("collectstatic", "--noinput", "-v", "0", env=env)
     assert done.returncode == 0, done.stderr
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "maps/vendor/leaflet/leaflet.js" in manifest

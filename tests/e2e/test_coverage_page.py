@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import worker_process
 from tests.e2e.pages import save_screenshots
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -9,7 +10,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def test_coverage_of_shenzhen_with_its_numbers(demo, open_page, outside_requests):
     page = open_page("/coverage/?city=深圳市", language="en", width=1280)
-    page.wait_for_selector("path.leaflet-interactive")
+    page.wait_for_selector("#computing")  # the grid is computed by a job…
+    assert worker_process("--batch", "--interval", "0").wait(timeout=120) == 0
+    page.wait_for_selector("path.leaflet-interactive", timeout=20_000)  # …the page looks again
     assert page.locator("path.leaflet-interactive").count() > 1000  # the grid cells
     area = float(page.locator("#area-share").inner_text().rstrip("%"))
     isolated = float(page.locator("#isolated-share").inner_text().rstrip("%"))

@@ -74,16 +74,24 @@ def test_the_tours_page_is_for_organisers_and_local():
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
 
 
-def test_the_coverage_page_shows_its_numbers_and_no_cdn():
+def test_the_coverage_page_is_computed_by_a_job_then_shown(run_jobs):
     from django.contrib.gis.geos import Point
 
+    from core.models import Job
     from tests.stations.factories import AdminAreaFactory, StationFactory
 
     AdminAreaFactory(city="深圳市", name="福田区")
     StationFactory(city="深圳市", location=Point(114.0, 22.5, srid=4326))
-    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/coverage/").content.decode()
-    assert 'id="area-share"' in html and "more than 1 km" in html
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    waiting = client.get("/coverage/").content.decode()
+    assert 'id="computing"' in waiting and 'http-equiv="refresh"' in waiting
+    client.get("/coverage/")  # asking again joins the job under way
+    assert Job.objects.filter(kind="coverage").count() == 1
+    run_jobs()
+    html = client.get("/coverage/").content.decode()
+    assert 'id="area-share"' in html and "more than 1 km" in html and "Computed" in html
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
+    assert Job.objects.filter(kind="coverage").count() == 1  # fresh: nothing new to compute
 
 
 def test_server_drawn_maps_follow_the_tiles_coordinate_system(settings):
@@ -117,3 +125,16 @@ def test_coverage_cells_follow_the_tiles_coordinate_system(settings):
         [list(from_wgs84(x, y, "gcj02")) for x, y in cell["coordinates"][0]]
     ]
     assert moved["coordinates"][0][0] != [114.0, 22.5]  # ≈ 300 m away in Shenzhen
+
+
+def test_the_coverage_page_is_rate_limited_per_address():
+    """YIZHAN_COVERAGE_RATE, 120 an hour: a client looping on it gets 429 (cheap) after that."""
+    from config.throttles import CoveragePageThrottle
+
+    limit = CoveragePageThrottle().num_requests
+    client = Client()
+    codes = [client.get("/coverage/").status_code for _ in range(limit + 1)]
+    assert codes[:limit] == [200] * limit
+    assert codes[limit] == 429
+    other = Client(REMOTE_ADDR="198.51.100.1")
+    assert other.get("/coverage/").status_code == 200

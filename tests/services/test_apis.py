@@ -4,6 +4,7 @@ import zoneinfo
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.test import Client
 from django.utils import timezone
 from geographiclib.geodesic import Geodesic
 from icalendar import Calendar
@@ -215,3 +216,51 @@ def test_a_phone_number_is_never_logged(client, events, caplog):
     client.delete(f"{url}{reference}/", {"phone": "13812345678"}, content_type="application/json")
     assert caplog.records  # the requests were logged, the numbers were not
     assert "13812345678" not in caplog.text and "1381234567" not in caplog.text
+
+
+def test_one_address_cannot_book_out_an_event(client, events):
+    """YIZHAN_BOOKING_RATE, 5 an hour per address: a flood of made-up numbers stops at 5."""
+    url = bookings_url(events["near_later"])
+    codes = [
+        client.post(url, {"phone": f"1391234{n:04d}"}, content_type="application/json").status_code
+        for n in range(8)
+    ]
+    assert codes == [201] * 5 + [429] * 3
+    assert Booking.objects.filter(event=events["near_later"]).count() == 5
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert (
+        other.post(url, {"phone": "13700000000"}, content_type="application/json").status_code
+        == 201
+    )
+
+
+def test_an_event_takes_a_limited_number_of_bookings_an_hour_from_everyone(events, settings):
+    """YIZHAN_BOOKING_EVENT_RATE (120 an hour by default) bounds a flood from many addresses."""
+    from services.apis import EventBookingThrottle
+
+    url = bookings_url(events["near_later"])
+    limit = EventBookingThrottle().num_requests
+    codes = [
+        Client(REMOTE_ADDR=f"10.1.{n // 250}.{n % 250 + 1}")
+        .post(url, {"phone": "12345"}, content_type="application/json")  # 400s count too
+        .status_code
+        for n in range(limit + 2)
+    ]
+    assert codes == [400] * limit + [429] * 2
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+)
+def test_a_booking_must_say_it_is_json(client, events, content_type):
+    """A cross-site HTML form can send text/plain or form bodies, never application/json."""
+    response = client.generic(
+        "POST",
+        bookings_url(events["near_sooner"]),
+        '{"phone": "13812345678"}',
+        content_type=content_type,
+    )
+    assert response.status_code == 415
+    assert "errors" in response.json()
+    assert not Booking.objects.exists()

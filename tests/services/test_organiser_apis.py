@@ -142,9 +142,10 @@ def test_an_event_needs_a_place_and_sensible_times(organiser):
 def test_capacity_cannot_drop_below_places_booked(organiser):
     event = CheckupEventFactory(capacity=10, booked=8)
     response = patch(organiser, f"{EVENTS}{event.pk}/", {"capacity": 5})
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert "8 places are booked already" in response.json()["errors"]["detail"][0]
     event.refresh_from_db()
-    assert event.capacity == 10
+    assert event.capacity == 10 and event.booked == 8
 
 
 def test_a_booked_event_is_cancelled_not_deleted(organiser):

@@ -11,7 +11,7 @@ from services.services import (
     booking_cancel,
     booking_create,
     normalise_mobile,
-    phone_digest,
+    phone_digests,
 )
 from tests.services.factories import CheckupEventFactory
 
@@ -47,10 +47,33 @@ def test_a_booking_keeps_a_keyed_hash_and_the_last_four_digits_only():
     booking = booking_create(event_id=event.pk, phone="13812345678")
     stored = Booking.objects.values().get(pk=booking.pk)
     assert "13812345678" not in str(stored)
-    assert stored["phone_last4"] == "5678" and stored["phone_hash"] == phone_digest("13812345678")
+    assert stored["phone_last4"] == "5678"
+    assert stored["phone_hash"] == phone_digests("13812345678", event.pk)[0]
     assert len(booking.reference) == 8
     event.refresh_from_db()
     assert event.booked == 1
+
+
+def test_the_phone_hash_has_its_own_key_and_does_not_link_events(settings):
+    first, second = CheckupEventFactory(), CheckupEventFactory()
+    one = booking_create(event_id=first.pk, phone="13812345678")
+    two = booking_create(event_id=second.pk, phone="13812345678")
+    assert one.phone_hash != two.phone_hash  # the same worker, unlinkable without the key
+    settings.SECRET_KEY = "rotated-" + settings.SECRET_KEY  # the site key rotates…
+    booking_cancel(event_id=first.pk, reference=one.reference, phone="13812345678")  # …still ok
+
+
+def test_a_rotated_phone_key_still_matches_older_bookings(settings):
+    event = CheckupEventFactory()
+    settings.YIZHAN_PHONE_HASH_KEYS = ["old-key"]
+    booking = booking_create(event_id=event.pk, phone="13812345678")
+    settings.YIZHAN_PHONE_HASH_KEYS = ["new-key", "old-key"]
+    with pytest.raises(BookingRefused, match="already has a place"):
+        booking_create(event_id=event.pk, phone="13812345678")
+    booking_cancel(event_id=event.pk, reference=booking.reference, phone="13812345678")
+    settings.YIZHAN_PHONE_HASH_KEYS = ["newest-key"]  # the old key dropped: no match any more
+    again = booking_create(event_id=event.pk, phone="13812345678")
+    assert again.phone_hash == phone_digests("13812345678", event.pk)[0]
 
 
 def test_the_same_phone_cannot_book_the_same_event_twice():

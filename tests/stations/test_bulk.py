@@ -4,11 +4,16 @@ row writes nothing, re-importing changes nothing, and imports are in the audit h
 import csv
 import io
 import json
+import re
+import time
+import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from core.models import Job
 from stations.bulk import registry_records
 from stations.models import AdminArea, Station, StationChange
 from stations.records import record_snapshot
@@ -191,14 +196,109 @@ def test_an_unknown_importing_user_is_a_clear_error(db, tmp_path):
         import_(path, by="nobody")
 
 
-def test_the_open_data_export_is_streamed_geojson(demo_data):
+def test_the_open_data_export_is_a_snapshot_made_by_a_job(demo_data, run_jobs):
+    first = Client().get("/api/v1/stations/export.geojson", {"crs": "gcj02"})
+    assert first.status_code == 202  # the first snapshot is being made
+    assert first.json()["kind"] == "export"
+    run_jobs()
     response = Client().get("/api/v1/stations/export.geojson", {"crs": "gcj02"})
-    assert response.status_code == 200
-    assert response.streaming
+    assert response.status_code == 200 and response["Last-Modified"]
     assert response["Content-Type"] == "application/geo+json"
     body = json.loads(b"".join(response.streaming_content))
     assert len(body["features"]) == 1276
     first = body["features"][0]
     assert set(first["properties"]) >= {"code", "amenities", "opening_hours", "last_verified_at"}
+    assert Job.objects.filter(kind="export").count() == 1  # fresh: no new job
     bad = Client().get("/api/v1/stations/export.geojson", {"crs": "utm"})
     assert bad.status_code == 400 and "crs" in bad.json()["errors"]
+
+
+def test_hostile_rows_are_named_not_crashed_on(demo_data, tmp_path):
+    """Each of these used to end the import with a traceback."""
+    path = export(tmp_path, "csv")
+
+    def spoil(rows):
+        rows[0]["opening_hours"] = "Mon–Fri 9–5"  # not JSON
+        amenities = json.loads(rows[1]["amenities"]) or [{"code": "wifi"}]
+        amenities[0]["details"] = "很长" * 200  # over its column's 200 characters
+        rows[1]["amenities"] = json.dumps(amenities, ensure_ascii=False)
+        rows[2]["opening_hours"] = json.dumps(
+            {
+                "weekly": [],
+                "exceptions": [{"date": "2027-01-01", "closed": True, "note": "x" * 300}],
+            }
+        )
+        rows[3]["name"] = "有\x00空字符"
+        rows[4]["amenities"] = json.dumps({"code": "wifi"})  # an object, not a list
+
+    rewrite_csv(path, spoil)
+    with pytest.raises(CommandError) as error:
+        import_(path)
+    lines = str(error.value).splitlines()[1:]
+    expected = [
+        (2, "opening_hours", "not a JSON object"),
+        (3, "amenities", "longer than 200"),
+        (4, "opening_hours", "longer than 200"),
+        (5, "name", "NUL"),
+        (6, "amenities", "not a JSON list"),
+    ]
+    assert len(lines) == len(expected), lines
+    for line, (number, field, text) in zip(lines, expected, strict=True):
+        assert line.strip().startswith(f"row {number} ("), line
+        assert f"{field}:" in line and text in line, line
+
+
+def test_a_cell_too_long_or_json_too_deep_is_a_clear_error(db, tmp_path):
+    long_cell = tmp_path / "long.csv"
+    long_cell.write_text("code,lon,lat,name\nA,114,22.5," + "长" * 140_000 + "\n")
+    with pytest.raises(CommandError, match=r"long\.csv: not a readable CSV file \(row 2"):
+        import_(long_cell)
+    deep = tmp_path / "deep.geojson"
+    deep.write_text(
+        '{"type": "FeatureCollection", "features": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    )
+    with pytest.raises(CommandError, match=r"deep\.geojson: nested too deeply"):
+        import_(deep)
+
+
+def xlsx_with(tmp_path, name: str, edit) -> Path:
+    """A station workbook whose parts ``edit(name, data) -> data`` rewrites."""
+    from openpyxl import Workbook
+
+    plain = tmp_path / "plain.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["code", "lon", "lat", "name"])
+    workbook.active.append(["X-1", 114.0, 22.5, "站"])
+    workbook.save(plain)
+    path = tmp_path / name
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for part in source.infolist():
+            out.writestr(part.filename, edit(part.filename, source.read(part.filename)))
+    return path
+
+
+def test_an_xlsx_declaring_a_whole_sheet_is_read_as_the_rows_it_has(db, tmp_path):
+    def claim_everything(name, data):
+        if name.endswith("sheet1.xml"):
+            return re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', data)
+        return data
+
+    path = xlsx_with(tmp_path, "claims.xlsx", claim_everything)
+    started = time.monotonic()
+    with pytest.raises(CommandError, match="row 2"):  # read, then refused for its contents
+        import_(path)
+    assert time.monotonic() - started < 10
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused_before_reading(db, tmp_path, monkeypatch):
+    monkeypatch.setattr("stations.bulk.MAX_UNPACKED_BYTES", 1_000_000)
+
+    def inflate(name, data):
+        if name.endswith("sheet1.xml"):
+            return data.replace(b"</worksheet>", b"<!--" + b" " * 2_000_000 + b"--></worksheet>")
+        return data
+
+    path = xlsx_with(tmp_path, "bomb.xlsx", inflate)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(CommandError, match=r"bomb\.xlsx: .*unpacks to [\d,]+ bytes"):
+        import_(path)

@@ -446,17 +446,16 @@ def test_a_token_for_a_username_and_password(manager):
     assert wrong.status_code == 400
 
 
+def token_login(client: Client, username: str, password: str) -> int:
+    return client.post(
+        "/api/v1/auth/token/",
+        {"username": username, "password": password},
+        content_type="application/json",
+    ).status_code
+
+
 def test_login_is_throttled(manager, settings):
-    attempts = [
-        Client()
-        .post(
-            "/api/v1/auth/token/",
-            {"username": manager.username, "password": f"guess{i}"},
-            content_type="application/json",
-        )
-        .status_code
-        for i in range(12)
-    ]
+    attempts = [token_login(Client(), manager.username, f"guess{i}") for i in range(12)]
     assert attempts[:10] == [400] * 10
     assert attempts[10:] == [429, 429]
 
@@ -469,4 +468,82 @@ def test_the_session_login_pages_are_throttled_too(manager, url):
         for _ in range(11)
     ]
     assert codes[:10] == [200] * 10  # the form again, with an error
+    assert codes[10] == 429
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "query", "body", "field"),
+    [
+        ("patch", "", "crs=bogus", {"seats": 9}, "crs"),
+        ("post", "verify/", "at=0001-01-01T00:00:01Z", None, "at"),
+        ("post", "verify/", "at=9999-12-31T00:00", None, "at"),
+        ("post", "amenities/", "crs=nope", {"amenity": "wifi"}, "crs"),
+        ("patch", "amenities/microwave/", "crs=nope", {"status": "out_of_service"}, "crs"),
+        ("delete", "amenities/microwave/", "at=tomorrow", None, "at"),
+    ],
+)
+def test_a_refused_query_string_changes_nothing(
+    station, manager, method, suffix, query, body, field
+):
+    """The whole request is checked before any write: a bad query string used to answer 400 (or
+    500) after the change had been committed, and the retry then got 412."""
+    version = version_of(station)
+    client = token_client(manager)
+    url = f"{detail('SZ-1')}{suffix}?{query}"
+    kwargs = {"content_type": "application/json", "HTTP_IF_MATCH": etag_of("SZ-1")}
+    response = getattr(client, method)(url, body, **kwargs)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+    assert version_of(station) == version
+    assert not StationChange.objects.exists()
+
+
+def test_a_forwarded_for_header_does_not_dodge_the_login_throttle(manager):
+    """With no trusted proxy (the default), the client address is the socket's: rotating
+    X-Forwarded-For used to give 60 of 60 tries."""
+    codes = [
+        token_login(Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"), manager.username, f"guess{i}")
+        for i in range(12)
+    ]
+    assert codes[10:] == [429, 429]
+
+
+def test_a_trusted_proxy_gives_the_client_address(manager, settings):
+    from rest_framework.settings import api_settings
+
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
+    api_settings.reload()
+    try:
+        codes = [
+            Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+            .post("/api/v1/auth/token/", {"username": f"u{i}"}, content_type="application/json")
+            .status_code
+            for i in range(12)
+        ]
+        assert 429 not in codes  # twelve clients behind our proxy, one try each
+    finally:
+        api_settings.reload()
+
+
+def test_login_is_throttled_per_username_from_many_addresses(manager):
+    """YIZHAN_LOGIN_USERNAME_RATE, 20 an hour by default, whatever the address."""
+    codes = [
+        token_login(Client(REMOTE_ADDR=f"198.51.100.{i}"), manager.username.upper(), f"guess{i}")
+        for i in range(22)
+    ]
+    assert codes == [400] * 20 + [429] * 2
+    page = Client(REMOTE_ADDR="198.51.100.99").post(
+        "/accounts/login/", {"username": manager.username, "password": "x"}
+    )
+    assert page.status_code == 429  # the session login counts the same username
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_a_logged_in_user_is_throttled_on_the_login_pages_too(manager, url):
+    client = Client()
+    client.force_login(manager)
+    codes = [
+        client.post(url, {"username": "someone-else", "password": "x"}).status_code
+        for _ in range(11)
+    ]
     assert codes[10] == 429

@@ -44,7 +44,9 @@
   function place(station, list, bounds) {
     const [lon, lat] = station.location;
     const marker = L.circleMarker([lat, lon], { radius: 8, color: "#b3261e", weight: 2 });
-    marker.bindPopup(`${station.name}<br>${station.address}`).addTo(markers);
+    const content = element("div");
+    content.append(element("strong", null, station.name), element("div", null, station.address));
+    marker.bindPopup(content).addTo(markers);
     bounds.push([lat, lon]);
     const item = element("li", "station");
     item.append(element("strong", null, station.name), ` · ${distance(station.distance_m)}`);

@@ -10,6 +10,12 @@ window.yizhan = {
     return node;
   },
 
+  // For the few places that only take HTML (Leaflet's layer control).
+  escapeHtml(value) {
+    const replacements = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+    return String(value).replace(/[&<>"']/g, (c) => replacements[c]);
+  },
+
   distance(metres) {
     return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
   },

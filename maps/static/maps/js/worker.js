@@ -27,6 +27,14 @@
     return L.divIcon({ className, html: `<span class="dot ${kind}"></span>`, iconSize: [18, 18] });
   }
 
+  // A popup from plain texts: a bold title and one line per other text (never parsed as HTML).
+  function popup(title, ...lines) {
+    const content = element("div");
+    content.append(element("strong", null, title));
+    for (const line of lines) content.append(element("div", null, line));
+    return content;
+  }
+
   function chosenAmenities() {
     return [...document.querySelectorAll(".chip[aria-pressed=true]")].map((chip) => chip.dataset.amenity);
   }
@@ -95,7 +103,7 @@
       const [x, y] = feature.geometry.coordinates;
       const marker = L.marker([y, x], { icon: dot(feature.properties.open_now ? "open" : "closed"),
                                         title: feature.properties.name });
-      marker.bindPopup(`<strong>${feature.properties.name}</strong><br>${distance(feature.properties.distance_m)}`);
+      marker.bindPopup(popup(feature.properties.name, distance(feature.properties.distance_m)));
       stationsLayer.addLayer(marker);
       list.append(stationItem(feature));
       bounds.push([y, x]);
@@ -118,7 +126,7 @@
       const [x, y] = feature.geometry.coordinates;
       const when = new Date(p.starts_at).toLocaleString(language, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
       L.marker([y, x], { icon: dot("checkup"), title: p.kind.name })
-        .bindPopup(`<strong>${p.kind.name}</strong><br>${when}<br>${p.places_left} ${texts.places_left}`)
+        .bindPopup(popup(p.kind.name, when, `${p.places_left} ${texts.places_left}`))
         .addTo(checkupsLayer);
       const item = element("li", "station checkup");
       item.append(element("strong", null, `${p.kind.name} · ${when}`),

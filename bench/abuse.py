@@ -1,0 +1,156 @@
+"""``make bench`` case: the cheap worker endpoint keeps serving while anonymous clients hammer
+the expensive URLs (a city's coverage map, the whole-registry export).
+
+On the demo data (database ``<name>_bench_demo``), one gunicorn as in the other cases (2 sync
+workers, production settings) and the job worker: the nearest endpoint under ``wrk`` (2
+connections) alone, then while two clients loop on each expensive URL, each figure the median
+of 3 runs of 5 s, in one run. Target: with the hammering, at least 80% of the throughput
+without. Run alone: ``.venv/bin/python bench/abuse.py``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+from bootstrap import ensure_database, try_connect  # noqa: E402
+
+from bench.run import (  # noqa: E402
+    DURATION_S,
+    PYTHON,
+    ROUNDS,
+    WRK_SCRIPT,
+    bench_url,
+    free_port,
+    median_figure,
+    query_points,
+    say,
+    start_gunicorn,
+    warm_up,
+    wrk,
+)
+
+EXPENSIVE = ["/coverage/?city=深圳市", "/api/v1/stations/export.geojson"]
+CLIENTS_PER_URL = 2
+TARGET_SHARE = 0.8
+
+
+def demo_database() -> str:
+    """The demo data in its own database (made once; migrations applied every time)."""
+    url = bench_url(0).removesuffix("_bench_0") + "_bench_demo"
+    server = try_connect(url, "postgres")
+    ensure_database(server, url)
+    server.close()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    for command in (["migrate", "-v", "0"], ["load_demo_data"]):
+        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    return url
+
+
+def start_worker(url: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    return subprocess.Popen(
+        [PYTHON, "manage.py", "db_worker", "--interval", "0.5", "--no-startup-delay"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def get(port: int, path: str) -> int:
+    try:
+        with urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
+            response.read()
+            return response.status
+    except HTTPError as error:
+        return error.code
+
+
+def results_ready(port: int) -> None:
+    """Until the coverage map and the export exist (the first requests start their jobs)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        with urlopen(f"http://127.0.0.1:{port}{EXPENSIVE[0]}", timeout=60) as page:
+            coverage_ready = b'id="area-share"' in page.read()
+        if coverage_ready and get(port, EXPENSIVE[1]) == 200:
+            return
+        time.sleep(1)
+    raise SystemExit("the coverage and export jobs did not finish in 5 minutes")
+
+
+def hammer(port: int, stop: threading.Event, counts: Counter) -> list[threading.Thread]:
+    threads = [
+        threading.Thread(target=loop, args=(port, path, stop, counts))
+        for path in EXPENSIVE
+        for _ in range(CLIENTS_PER_URL)
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def loop(port: int, path: str, stop: threading.Event, counts: Counter) -> None:
+    while not stop.is_set():
+        counts[(path, get(port, path))] += 1
+
+
+def abuse_figures() -> dict:
+    url = demo_database()
+    port = free_port()
+    server, worker = start_gunicorn(url, port), start_worker(url)
+    try:
+        results_ready(port)
+        with tempfile.TemporaryDirectory() as workdir:
+            script = Path(workdir) / "paths.lua"
+            script.write_text(WRK_SCRIPT)
+            paths = [
+                f"/api/v1/stations/nearest/?{urlencode({'lat': lat, 'lon': lon, 'limit': 10})}"
+                for lon, lat in query_points(200, seed=3)
+            ]
+            paths_file = Path(workdir) / "nearest.txt"
+            paths_file.write_text("\n".join(paths) + "\n")
+            warm_up(port, paths)
+            alone, hammered = [], []
+            counts: Counter = Counter()
+            for _ in range(ROUNDS):  # interleaved, so that the machine's noise hits both
+                alone.append(wrk(port, paths_file, script, 2, DURATION_S))
+                stop = threading.Event()
+                threads = hammer(port, stop, counts)
+                time.sleep(1)
+                hammered.append(wrk(port, paths_file, script, 2, DURATION_S))
+                stop.set()
+                for thread in threads:
+                    thread.join()
+    finally:
+        for process in (server, worker):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait()
+    without, with_ = median_figure(alone), median_figure(hammered)
+    return {
+        "nearest_alone": without,
+        "nearest_hammered": with_,
+        "share": round(with_["rps"] / without["rps"], 3),
+        "target_share": TARGET_SHARE,
+        "hammer_responses": {f"{path} {status}": n for (path, status), n in counts.items()},
+    }
+
+
+if __name__ == "__main__":
+    say("anonymous clients hammering the coverage map and the export")
+    figures = abuse_figures()
+    print(json.dumps(figures, indent=2, ensure_ascii=False))

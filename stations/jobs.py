@@ -1,0 +1,97 @@
+"""Station work that runs as a job on the task queue, never for an anonymous request in a
+server worker: a city's coverage grid (seconds of spatial SQL) and the open-data export of the
+whole registry. Pages and the API serve the latest result and start a new job when it is older
+than its setting allows (asking while one is under way joins it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from core.jobs import Progress, job_kind, job_latest, job_start
+from core.models import Job
+from stations.bulk import geojson_chunks, registry_records
+from stations.models import Station
+from stations.selectors import Coverage, station_coverage
+
+COVERAGE = "coverage"
+EXPORT = "export"
+COVERAGE_TARGET_M = 1000  # the national target: a station within 1 km (a 15-minute walk)
+
+
+def fresh_or_refreshed(*, kind: str, key: str, parameters: dict, max_age: dt.timedelta):
+    """The latest finished result for ``key`` (or None), and the job computing a newer one
+    when that result is missing or older than ``max_age`` (else None)."""
+    latest = job_latest(key=key)
+    if latest is not None and latest.finished_at >= timezone.now() - max_age:
+        return latest, None
+    return latest, job_start(kind=kind, key=key, parameters=parameters)
+
+
+def coverage_of(city: str) -> tuple[Job | None, Job | None]:
+    return fresh_or_refreshed(
+        kind=COVERAGE,
+        key=f"{COVERAGE}:{city}",
+        parameters={"city": city},
+        max_age=dt.timedelta(minutes=settings.YIZHAN_COVERAGE_MAX_AGE_MINUTES),
+    )
+
+
+def coverage_result(job: Job) -> Coverage:
+    result = job.result
+    cells = [(geometry, metres) for geometry, metres in result["cells"]]
+    return Coverage(result["cell_m"], cells, result["stations"], result["isolated_stations"])
+
+
+@job_kind(COVERAGE)
+def coverage_job(parameters: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    coverage = station_coverage(city=parameters["city"], target_m=COVERAGE_TARGET_M)
+    return {
+        "city": parameters["city"],
+        "cell_m": coverage.cell_m,
+        "cells": [[geometry, metres] for geometry, metres in coverage.cells],
+        "stations": coverage.stations,
+        "isolated_stations": coverage.isolated_stations,
+    }
+
+
+def export_of(crs: str) -> tuple[Job | None, Job | None]:
+    return fresh_or_refreshed(
+        kind=EXPORT,
+        key=f"{EXPORT}:{crs}",
+        parameters={"crs": crs},
+        max_age=dt.timedelta(minutes=settings.YIZHAN_EXPORT_MAX_AGE_MINUTES),
+    )
+
+
+def export_path(job: Job) -> Path | None:
+    """The file a finished export job wrote, if it is still there."""
+    path = Path(settings.YIZHAN_EXPORT_DIR) / job.result["file"]
+    return path if path.is_file() else None
+
+
+@job_kind(EXPORT)
+def export_job(parameters: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """The whole registry as GeoJSON in a file, written aside and renamed into place; the
+    previous file of the same coordinate system is removed once the new one is there."""
+    crs = parameters["crs"]
+    directory = Path(settings.YIZHAN_EXPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    total = Station.objects.count() or 1
+    name = f"yizhan-stations-{crs}-{timezone.now():%Y%m%dT%H%M%S%f}.geojson"
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False) as out:
+        for index, chunk in enumerate(geojson_chunks(registry_records(), crs)):
+            out.write(chunk)
+            if index % 1000 == 0:
+                progress(index / total)
+    os.replace(out.name, directory / name)
+    for old in directory.glob(f"yizhan-stations-{crs}-*.geojson"):
+        if old.name != name:
+            old.unlink(missing_ok=True)
+    return {"file": name, "bytes": (directory / name).stat().st_size, "stations": total}

@@ -1,0 +1,143 @@
+"""Names and texts that try to run script, in every field a page shows, on every page, in a
+real browser: each is shown as text, nothing runs, and the Content-Security-Policy reports no
+script of the pages' own (an inline script anywhere would be refused and logged)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
+
+from services.models import BenefitScheme
+from stations.models import OpeningException, Station
+from stations.opening_hours import LOCAL_TZ
+from tests.e2e.pages import FUTIAN, log_in
+from tests.services.factories import CheckupEventFactory, VanFactory
+from tests.stations.factories import StationAmenityFactory, StationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+# Breaks out of HTML, attributes, a script element, a JS string and a template literal.
+HOSTILE = "</script><img src=x onerror=__pwned=1><svg onload=__pwned=2>${__pwned=3}'\";__pwned=4//"
+INJECTED = "img[src=x], svg[onload], [onerror]"
+
+
+def nothing_ran(page) -> None:
+    page.wait_for_timeout(300)  # any injected handler would have fired by now
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator(INJECTED).count() == 0
+    assert page.console_errors == []  # CSP refusals of the pages' own scripts show here too
+
+
+@pytest.fixture
+def hostile(demo):
+    futian = Point(FUTIAN["longitude"], FUTIAN["latitude"], srid=4326)
+    station = StationFactory(
+        code="SZ-EVIL", name=HOSTILE, name_en=HOSTILE, address=HOSTILE, location=futian
+    )
+    StationAmenityFactory(station=station, amenity_id="microwave", details=HOSTILE)
+    OpeningException.objects.create(
+        station=station, date=dt.date.today() + dt.timedelta(days=3), closed=True, note=HOSTILE
+    )
+    day = dt.datetime.now(LOCAL_TZ).date() + dt.timedelta(days=1)
+    van = VanFactory(name=HOSTILE, organiser=HOSTILE, days_off=[])
+    starts = dt.datetime.combine(day, dt.time(9), tzinfo=LOCAL_TZ)
+    lanzhou = Station.objects.filter(city="兰州市").first()
+    CheckupEventFactory(
+        van=van,
+        location=lanzhou.location,
+        address=HOSTILE,
+        organiser=HOSTILE,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+    )
+    CheckupEventFactory(station=station, location=futian, organiser=HOSTILE)
+    BenefitScheme.objects.create(
+        code="hostile",
+        name=HOSTILE,
+        name_en=HOSTILE,
+        operator=HOSTILE,
+        region_level="city",
+        region_name="深圳市",
+        enrolment="automatic",
+        cover_items=[{"kind": HOSTILE, "kind_en": HOSTILE, "amount_yuan": 1, "rule": HOSTILE}],
+        claim_channels=[{"zh": HOSTILE, "en": HOSTILE}],
+        source=HOSTILE,
+        illustrative=HOSTILE,
+    )
+    return day
+
+
+def test_the_worker_map_list_and_popups(hostile, open_page):
+    page = open_page("/", geolocation=FUTIAN)
+    page.wait_for_selector("#stations li[data-code=SZ-EVIL]")
+    item = page.locator("#stations li[data-code=SZ-EVIL]")
+    assert HOSTILE in item.inner_text()
+    opened = page.evaluate(
+        """(name) => {
+            const map = window.yizhanMap;
+            map.setZoom(19, { animate: false });
+            const marker = Object.values(map._layers)
+              .find((layer) => layer.options && layer.options.title === name);
+            if (marker) marker.openPopup();
+            return Boolean(marker);
+        }""",
+        HOSTILE,
+    )
+    assert opened
+    assert HOSTILE in page.locator(".leaflet-popup-content").inner_text()
+    nothing_ran(page)
+
+
+def test_the_station_page_for_workers_and_its_manager(hostile, open_page):
+    page = open_page("/stations/SZ-EVIL/")
+    assert page.locator("h1").inner_text() == HOSTILE
+    page.wait_for_selector(".leaflet-interactive")
+    page.locator(".leaflet-interactive").first.hover()
+    nothing_ran(page)
+    manager = UserFactory(username="evil-manager", roles=["station_manager"])
+    Station.objects.get(code="SZ-EVIL").managers.add(manager)
+    page = open_page("/accounts/login/?next=/stations/SZ-EVIL/")
+    log_in(page, "evil-manager")
+    page.wait_for_selector("#manage")
+    assert page.locator(".amenity-form [name=details]").input_value() == HOSTILE
+    nothing_ran(page)
+
+
+def test_the_tours_page_for_an_administrator(hostile, open_page):
+    get_user_model().objects.create_superuser("boss", password="correct horse battery staple")
+    UserFactory(username="evil-admin", roles=["administrator"])
+    page = open_page(f"/organisers/tours/?date={hostile.isoformat()}&city=兰州市")
+    log_in(page, "evil-admin")
+    page.wait_for_selector(".stop-marker")
+    page.locator(".stop-marker").first.hover()
+    page.wait_for_selector(".leaflet-tooltip")
+    assert HOSTILE in page.locator(".leaflet-tooltip").inner_text()
+    assert HOSTILE in page.locator(".leaflet-control-layers").inner_text()
+    nothing_ran(page)
+
+
+def test_the_benefits_page(hostile, open_page):
+    page = open_page("/benefits/")
+    page.select_option("[name=city]", "深圳市")
+    page.click("#worker button[type=submit]")
+    page.wait_for_selector("article[data-code=hostile]")
+    assert HOSTILE in page.locator("article[data-code=hostile]").inner_text()
+    nothing_ran(page)
+
+
+def test_the_coverage_page_and_a_hostile_query(hostile, open_page):
+    page = open_page("/coverage/?city=" + HOSTILE)
+    page.wait_for_selector("#computing")
+    nothing_ran(page)
+
+
+def test_the_admin_and_its_map_widget_run_under_the_policy(hostile, open_page):
+    get_user_model().objects.create_superuser("root", password="correct horse battery staple")
+    station = Station.objects.get(code="SZ-EVIL")
+    page = open_page(f"/admin/login/?next=/admin/stations/station/{station.pk}/change/")
+    page.fill("[name=username]", "root")
+    page.fill("[name=password]", "correct horse battery staple")
+    page.click("[type=submit]")
+    page.wait_for_selector(".dj_map .ol-viewport")
+    nothing_ran(page)
