@@ -1,5 +1,6 @@
-"""Demo check-ups: Gansu's health caravan touring 兰州, 庆阳, 武威, 平凉, 张掖 and 白银 (DOMAIN.md:
-free check-ups with full biochemistry, abdominal and cardiac ultrasound and early tumour markers),
+"""Demo check-ups: Gansu's health caravan touring 兰州, 庆阳, 武威, 平凉, 张掖 and 白银 (the Gansu
+union's 2022 report: free check-ups with full biochemistry, abdominal and cardiac ultrasound
+and early tumour markers),
 and screening days at Shenzhen and Xiamen stations, over the eight weeks after loading.
 
 Dates are relative to the day of loading so the demo never runs out of upcoming events; a

@@ -1,4 +1,5 @@
-"""Seed the check-up kinds (DOMAIN.md: the union's prevention services and the health caravan).
+"""Seed the check-up kinds (the unions'
+prevention services and Gansu's health caravan, as reported by Workers' Daily and the Gansu union).
 Later changes to the catalogue come as new migrations."""
 
 from django.db import migrations

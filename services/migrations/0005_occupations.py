@@ -1,4 +1,4 @@
-"""Seed the occupation catalogue (DOMAIN.md: the new forms of employment and other outdoor work),
+"""Seed the occupation catalogue (the reports' new forms of employment and other outdoor work),
 with the names workers use for each in Chinese and English."""
 
 from django.db import migrations

@@ -5,7 +5,8 @@ from services.benefits import BenefitsDataError, benefit_schemes_load
 
 class Command(BaseCommand):
     help = (
-        "Load the benefit schemes of fixtures/benefits.json (the real schemes of DOMAIN.md). "
+        "Load the benefit schemes of fixtures/benefits.json (real schemes, each citing its "
+        "publication). "
         "Idempotent: schemes are updated by code. Atomic: a bad scheme loads nothing."
     )
 
