@@ -174,8 +174,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
-    env = {
+def production_env(url: str) -> dict[str, str]:
+    """The environment of the benchmarked server: production settings on database ``url``."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -184,6 +185,10 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
     }
+
+
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    env = production_env(url)
     command = [
         PYTHON,
         "-m",

@@ -1,6 +1,7 @@
 """The OpenAPI schema says what can really come back: every operation documents the error
 answers that any yizhan endpoint can give, in the one error shape (an operation's own
-descriptions of them are kept)."""
+descriptions of them are kept). It also says how answers lead on (OpenAPI links): from a list
+to one of its items, from a booking to its cancellation, from a started job to its state."""
 
 from __future__ import annotations
 
@@ -31,6 +32,34 @@ WRITES = {
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
+EVENT = "/api/v1/checkups/{event_id}/"
+BOOKINGS = "/api/v1/checkups/{event_id}/bookings/"
+FIRST_EVENT = {"event_id": "$response.body#/features/0/id"}
+# (path, method, status) of an answer → {link name: (path, method, parameters of the target)}
+LINKS: dict[tuple[str, str, str], dict[str, tuple[str, str, dict[str, str]]]] = {
+    ("/api/v1/benefits/schemes/", "get", "200"): {
+        "FirstScheme": (
+            "/api/v1/benefits/schemes/{scheme_id}/",
+            "get",
+            {"scheme_id": "$response.body#/results/0/id"},
+        ),
+    },
+    ("/api/v1/checkups/upcoming/", "get", "200"): {
+        "NearestEvent": (EVENT, "get", FIRST_EVENT),
+        "BookNearestEvent": (BOOKINGS, "post", FIRST_EVENT),
+    },
+    (BOOKINGS, "post", "201"): {
+        "CancelBooking": (
+            BOOKINGS + "{reference}/",
+            "delete",
+            {"event_id": "$request.path.event_id", "reference": "$response.body#/reference"},
+        ),
+    },
+    ("/api/v1/planning/van-tours/", "post", "202"): {
+        "PlanningJob": ("/api/v1/jobs/{job_id}/", "get", {"job_id": "$response.body#/id"}),
+    },
+}
+
 
 def add_error_responses(result: dict[str, Any], **_: Any) -> dict[str, Any]:
     """drf-spectacular postprocessing hook."""
@@ -42,4 +71,26 @@ def add_error_responses(result: dict[str, Any], **_: Any) -> dict[str, Any]:
             for status, description in errors.items():
                 response = operation["responses"].setdefault(status, {"description": description})
                 response["content"] = {"application/json": {"schema": ERROR_SHAPE}}
+    return result
+
+
+def _operation_ref(path: str, method: str) -> str:
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+def add_links(result: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the :data:`LINKS` of the operations present."""
+    paths = result.get("paths", {})
+    for (path, method, status), links in LINKS.items():
+        response = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if response is None:
+            continue
+        response["links"] = {
+            name: {
+                "operationRef": _operation_ref(target, target_method),
+                "parameters": parameters,
+            }
+            for name, (target, target_method, parameters) in links.items()
+            if target_method in paths.get(target, {})
+        }
     return result

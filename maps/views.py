@@ -10,14 +10,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.roles import ORGANISERS, has_any_role
+from core.demo import DEMO_LABEL
+from core.models import Job
 from maps.builders import (
     MapSpec,
     TourStop,
@@ -53,8 +57,14 @@ WORKER_CHIPS = ["ebike_charging", "drinking_water", "free_meal", "toilet", "cool
 
 
 def map_context(figure: MapSpec) -> dict[str, Any]:
-    """What base.html needs to draw ``figure``: its description and the files to load."""
-    return {"spec": figure.as_json(), "scripts": figure.scripts(), "sheets": figure.sheets()}
+    """What base.html needs to draw ``figure``: its description, already written as the
+    page's JSON script element (so that it can be kept and served again), and the files to
+    load."""
+    return {
+        "spec_script": json_script(figure.as_json(), "map-spec"),
+        "scripts": figure.scripts(),
+        "sheets": figure.sheets(),
+    }
 
 
 def tiles() -> dict[str, str]:
@@ -205,9 +215,10 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
 def tour_stop(event: CheckupEvent) -> TourStop:
     starts, ends = (moment.astimezone(LOCAL_TZ) for moment in (event.starts_at, event.ends_at))
     place = event.station.name if event.station else event.address
+    demo = f" {DEMO_LABEL}" if event.is_synthetic else ""
     return TourStop(
         *on_tiles(event.location.x, event.location.y),
-        label=f"{starts:%H:%M}–{ends:%H:%M} {place} ({event.booked}/{event.capacity})",
+        label=f"{starts:%H:%M}–{ends:%H:%M} {place} ({event.booked}/{event.capacity}){demo}",
     )
 
 
@@ -268,13 +279,24 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     latest, refreshing = coverage_of(city)
     context: dict[str, Any] = {"cities": cities, "city": city, "refreshing": refreshing}
     if latest is not None:
+        context |= {"computed_at": latest.finished_at, **coverage_figures(latest, city)}
+    return render(request, "maps/coverage.html", context)
+
+
+def coverage_figures(latest: Job, city: str) -> dict[str, Any]:
+    """The map and figures of a finished coverage job, made once per job, tiles and language
+    and kept: anybody may ask for the page, and drawing a city's grid takes a third of a second
+    (the figures are the same for every visitor until the next job)."""
+    tile = f"{settings.YIZHAN_TILE_CRS}:{settings.YIZHAN_TILE_URL}"
+    key = f"pages:coverage:{latest.pk}:{tile}:{get_language()}"
+    figures = cache.get(key)
+    if figures is None:
         coverage = coverage_result(latest)
         place = place_of_city(city=city)
         cells = [(polygon_on_tiles(cell), metres) for cell, metres in coverage.cells]
         figure = coverage_map(center=on_tiles(place.lon, place.lat), cells=cells, **tiles())
-        context |= {
+        figures = {
             "map": map_context(figure),
-            "computed_at": latest.finished_at,
             "cell_m": round(coverage.cell_m),
             "area_share": round(100 * coverage.area_share_beyond(COVERAGE_TARGET_M), 1),
             "stations": coverage.stations,
@@ -282,4 +304,5 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             if coverage.stations
             else 0,
         }
-    return render(request, "maps/coverage.html", context)
+        cache.set(key, figures, timeout=settings.YIZHAN_COVERAGE_MAX_AGE_MINUTES * 60)
+    return figures

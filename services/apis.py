@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from config.api import ERROR_400, GEOJSON, PublicApi, language, validated, validated_body
 from config.throttles import AddressThrottle
+from core.demo import DEMO_BOOKING
 from services.calendar import calendar_bytes, event_component
 from services.selectors import checkup_get, checkup_upcoming_list
 from services.serializers import BookingInput, UpcomingInput, event_feature
@@ -195,10 +196,13 @@ class BookingCancelApi(PublicApi):
 
 
 def booking_output(booking) -> dict[str, Any]:
+    demo = booking.event.is_synthetic
     return {
         "reference": booking.reference,
         "event": booking.event_id,
         "phone": booking.masked_phone,
         "created_at": local_iso(booking.created_at),
         "cancelled_at": local_iso(booking.cancelled_at),
+        "is_synthetic": demo,
+        "note": str(DEMO_BOOKING) if demo else None,
     }

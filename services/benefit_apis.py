@@ -26,7 +26,7 @@ from services.selectors import (
 from services.serializers import EligibleInput, SchemeFilterInput
 from stations.coordinates import to_wgs84
 from stations.opening_hours import local_today
-from stations.serializers import CrsInput, point_output
+from stations.serializers import point_output
 
 # Where to join the union, in order of preference: a union service centre, else a
 # union-run station, in the worker's city.
@@ -179,8 +179,7 @@ class BenefitSchemeListApi(PublicApi):
 
 class BenefitSchemeDetailApi(PublicApi):
     @extend_schema(
-        operation_id="benefit_scheme_detail",
-        parameters=[CrsInput],
+        operation_id="benefit_scheme_detail",  # no points in a scheme: no crs to choose
         responses={200: OBJECT, 404: OBJECT},
     )
     def get(self, request: Request, scheme_id: int) -> Response:

@@ -35,6 +35,8 @@ class Candidate:
     """Workers expected at a visit here (the planning weight)."""
     uncovered: bool = False
     """No check-up was held near it recently (its demand is raised)."""
+    is_synthetic: bool = False
+    """A demo station (invented), not a real one."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class VanDay:
     ends: dt.time
     visit_capacity: int
     """Check-ups the van can do in one visit."""
+    van_is_synthetic: bool = False
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,7 @@ def planning_candidates(
         params.append(list(codes))
     sql = f"""
         SELECT s.id, s.code, s.name, ST_X(s.location), ST_Y(s.location), s.seats,
+               s.is_synthetic,
                NOT EXISTS (
                    SELECT 1 FROM {EVENT_TABLE} e
                     WHERE e.status <> 'cancelled'
@@ -126,8 +127,9 @@ def planning_candidates(
             lat=lat,
             demand=(seats or DEFAULT_SEATS) * WORKERS_PER_SEAT * (UNCOVERED_WEIGHT if free else 1),
             uncovered=free,
+            is_synthetic=synthetic,
         )
-        for pk, code, name, lon, lat, seats, free in rows
+        for pk, code, name, lon, lat, seats, synthetic, free in rows
     ]
 
 
@@ -181,6 +183,7 @@ def planning_van_days(
                     starts=van.day_starts,
                     ends=van.day_ends,
                     visit_capacity=van.checkups_per_hour * visit_minutes // 60,
+                    van_is_synthetic=van.is_synthetic,
                 )
             )
     return days, skipped
@@ -271,6 +274,7 @@ def stations_near(
             "phone": stations[ref.id].phone,
             "location": stations[ref.id].location,
             "distance_m": round(ref.distance_m, 1),
+            "is_synthetic": stations[ref.id].is_synthetic,
         }
         for ref in refs
     ]
@@ -303,3 +307,8 @@ def van_visits_on(*, day: dt.date, city: str) -> list[CheckupEvent]:
         .filter(Exists(in_city))
         .order_by("van__name", "starts_at")
     )
+
+
+def synthetic_events_present() -> bool:
+    """Whether any check-up event is invented demo data."""
+    return CheckupEvent.objects.filter(is_synthetic=True).exists()

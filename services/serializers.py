@@ -108,7 +108,12 @@ def event_feature(
         "starts_at": event.starts_at.astimezone(LOCAL_TZ).isoformat(),
         "ends_at": event.ends_at.astimezone(LOCAL_TZ).isoformat(),
         "status": event.status,
-        "station": event.station and {"code": event.station.code, "name": event.station.name},
+        "station": event.station
+        and {
+            "code": event.station.code,
+            "name": event.station.name,
+            "is_synthetic": event.station.is_synthetic,
+        },
         "address": event.address,
         "capacity": event.capacity,
         "booked": event.booked,
@@ -121,7 +126,9 @@ def event_feature(
         },
         "items": event.items,
         "organiser": event.organiser,
-        "van": event.van and event.van.name,
+        "van": event.van
+        and {"id": event.van.pk, "name": event.van.name, "is_synthetic": event.van.is_synthetic},
+        "is_synthetic": event.is_synthetic,
         "calendar": request.build_absolute_uri(reverse("v1:checkup-ics", args=[event.pk])),
         "bookings": request.build_absolute_uri(reverse("v1:checkup-bookings", args=[event.pk])),
     }
@@ -243,8 +250,9 @@ class EventSerializer(serializers.ModelSerializer):
             "eligibility_note",
             "items",
             "status",
+            "is_synthetic",
         ]
-        read_only_fields = ["booked"]
+        read_only_fields = ["booked", "is_synthetic"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and not attrs.get("station") and "location" not in attrs:

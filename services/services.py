@@ -80,6 +80,10 @@ def _why_no_place(event_id: int) -> BookingRefused:
         return BookingRefused(_("This check-up event has been cancelled."))
     if event.status == CheckupEvent.Status.DONE or event.starts_at <= timezone.now():
         return BookingRefused(_("This check-up event has already started or taken place."))
+    if event.is_synthetic and not settings.YIZHAN_DEMO:
+        return BookingRefused(
+            _("This check-up event is demo data (invented): it cannot be booked.")
+        )
     return BookingRefused(_("No places left."))
 
 
@@ -87,7 +91,8 @@ def _why_no_place(event_id: int) -> BookingRefused:
 def booking_create(*, event_id: int, phone: str) -> Booking:
     """Take a place and record the booking, all or nothing. The place is taken by one
     conditional UPDATE (the row lock serialises concurrent bookers and each re-checks
-    ``booked < capacity``), so an event is never over-booked."""
+    ``booked < capacity``), so an event is never over-booked. A demo (synthetic) event can
+    be booked only in a demo deployment (``YIZHAN_DEMO``)."""
     digests = phone_digests(phone, event_id)
     live = Booking.objects.filter(event_id=event_id, phone_hash__in=digests, cancelled_at=None)
     if live.exists():
@@ -96,8 +101,8 @@ def booking_create(*, event_id: int, phone: str) -> Booking:
         cursor.execute(
             "UPDATE services_checkupevent SET booked = booked + 1, updated_at = now()"
             " WHERE id = %s AND status = 'scheduled' AND starts_at > now()"
-            " AND booked < capacity",
-            [event_id],
+            " AND booked < capacity AND (NOT is_synthetic OR %s)",
+            [event_id, settings.YIZHAN_DEMO],
         )
         if cursor.rowcount == 0:
             raise _why_no_place(event_id)
@@ -371,6 +376,7 @@ def plan_document(plan: Plan, busy: Sequence[tuple[Van, dt.date]]) -> dict[str, 
                 "station": stop.candidate.code,
                 "station_id": stop.candidate.station_id,
                 "name": stop.candidate.name,
+                "is_synthetic": stop.candidate.is_synthetic,
                 "location": [stop.candidate.lon, stop.candidate.lat],
                 "starts_at": stop.starts_at(day.date, LOCAL_TZ).isoformat(),
                 "ends_at": stop.ends_at(day.date, LOCAL_TZ).isoformat(),
@@ -385,6 +391,7 @@ def plan_document(plan: Plan, busy: Sequence[tuple[Van, dt.date]]) -> dict[str, 
             {
                 "van": day.van_id,
                 "van_name": day.van_name,
+                "van_is_synthetic": day.van_is_synthetic,
                 "date": day.date.isoformat(),
                 "capacity_per_visit": day.visit_capacity,
                 "reached": tour.reached,

@@ -15,9 +15,11 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+import ijson
 from django.db import connection
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -43,6 +45,8 @@ DISTRICT_TOLERANCE_M = 300
 """How far outside its district's boundary a station may lie (the boundaries are simplified)."""
 
 NumberedFeature = tuple[int, dict[str, Any]]
+BATCH_ROWS = 1000  # rows validated and written together
+MAX_LISTED = 1000  # bad rows listed (all are counted)
 
 
 class FileError(Exception):
@@ -50,11 +54,19 @@ class FileError(Exception):
 
 
 class BadRows(Exception):
-    """Some rows are invalid: ``errors`` lists every one (row number, code, reason)."""
+    """Some rows are invalid: ``errors`` lists them (row number, code, reason), the first
+    :data:`MAX_LISTED` of ``count``."""
 
-    def __init__(self, errors: Sequence[str]) -> None:
-        super().__init__(f"{len(errors)} bad row(s), nothing written")
+    def __init__(self, errors: Sequence[str], count: int | None = None) -> None:
         self.errors = list(errors)
+        self.count = len(self.errors) if count is None else count
+        super().__init__(f"{self.count} bad row(s), nothing written")
+
+    def report(self, shown: int = MAX_LISTED) -> str:
+        """The bad rows, one a line, and how many more there are."""
+        more = self.count - min(shown, len(self.errors))
+        lines = self.errors[:shown] + ([f"… and {more:,} more"] if more > 0 else [])
+        return "\n  ".join(lines)
 
 
 SUFFIX_FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".xlsx": "xlsx"}
@@ -67,6 +79,7 @@ MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # XLSX: all its parts, uncompressed
 MAX_ROWS = 1_000_000
 MAX_COLUMNS = 64
 MAX_CELL_CHARS = 20_000
+MAX_DEPTH = 32  # GeoJSON: how deeply a feature may nest (a station feature needs 5)
 
 
 def format_of(path: Path, given: str | None = None) -> str:
@@ -80,17 +93,26 @@ def format_of(path: Path, given: str | None = None) -> str:
 # Reading ----------------------------------------------------------------------------------
 
 
-def read_features(path: Path, *, fmt: str, crs: str) -> list[NumberedFeature]:
-    """Every row of the file as a numbered GeoJSON feature with WGS-84 coordinates."""
+def read_features(path: Path, *, fmt: str, crs: str) -> Iterator[NumberedFeature]:
+    """Every row of the file as a numbered GeoJSON feature with WGS-84 coordinates, read as a
+    stream (one row in memory at a time, whatever the file's size). Each call reads the file
+    anew, so an import can make one pass to validate and another to write. A file that turns
+    out unreadable part-way raises :class:`FileError` there."""
     size = path.stat().st_size if path.exists() else 0
     if size > MAX_FILE_BYTES:
         raise FileError(f"{path.name}: {size:,} bytes; at most {MAX_FILE_BYTES:,} are read")
+    return _guarded(path, fmt, crs)
+
+
+def _guarded(path: Path, fmt: str, crs: str) -> Iterator[NumberedFeature]:
     try:
         if fmt == "geojson":
             features = _geojson_features(path)
         else:
             rows = _csv_rows(path) if fmt == "csv" else _xlsx_rows(path)
-            features = [(number, _row_feature(number, row)) for number, row in rows]
+            features = ((number, _row_feature(number, row)) for number, row in rows)
+        for number, feature in features:
+            yield number, _to_wgs84(feature, crs)
     except RecursionError:
         raise FileError(f"{path.name}: nested too deeply to be a station file") from None
     except (
@@ -101,35 +123,56 @@ def read_features(path: Path, *, fmt: str, crs: str) -> list[NumberedFeature]:
         TypeError,
         csv.Error,
         zipfile.BadZipFile,
+        ijson.JSONError,
     ) as exc:
         raise FileError(f"{path.name}: not a readable {FORMAT_LABELS[fmt]} ({exc})") from exc
-    return [(number, _to_wgs84(feature, crs)) for number, feature in features]
 
 
-def _geojson_features(path: Path) -> list[NumberedFeature]:
-    collection = json.loads(path.read_text(encoding="utf-8"))
-    features = collection["features"]
-    if not isinstance(features, list):
-        raise ValueError("'features' is not a list")
-    return list(enumerate(features, start=1))
+def _geojson_features(path: Path) -> Iterator[NumberedFeature]:
+    _check_feature_list(path)
+    with path.open("rb") as handle:
+        features = ijson.items(handle, "features.item", use_float=True)
+        for number, feature in enumerate(features, start=1):
+            _check_depth(feature)
+            yield number, feature
+
+
+def _check_feature_list(path: Path) -> None:
+    """The file is a JSON object with a ``features`` list (read up to where that list opens)."""
+    with path.open("rb") as handle:
+        for prefix, event, _value in ijson.parse(handle):
+            if prefix == "features":
+                if event != "start_array":
+                    raise ValueError("'features' is not a list")
+                return
+    raise ValueError("no 'features' list")
+
+
+def _check_depth(value: Any, depth: int = 0) -> None:
+    """A feature is a few levels deep; one nested far deeper is not a station (and would
+    exhaust the stack of whatever reads it next)."""
+    if depth > MAX_DEPTH:
+        raise RecursionError
+    children = value.values() if isinstance(value, dict) else value
+    if isinstance(value, dict | list):
+        for child in children:
+            _check_depth(child, depth + 1)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     csv.field_size_limit(MAX_CELL_CHARS)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        rows: list[tuple[int, dict[str, Any]]] = []
         last_read = 0  # rows as a spreadsheet numbers them; the header is row 1
         try:
             _check_header(reader.fieldnames or [])
             last_read = 1
             for number, row in enumerate(reader, start=2):
                 _check_size(number, row.values())
-                rows.append((number, row))
+                yield number, row
                 last_read = number
         except csv.Error as exc:  # e.g. a cell over MAX_CELL_CHARS, in the row after the last
             raise ValueError(f"row {last_read + 1}: {exc}") from None
-    return iter(rows)
 
 
 def _check_size(number: int, values: Iterable[Any]) -> None:
@@ -158,14 +201,12 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         lines = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         header = [str(cell or "").strip() for cell in next(lines, ())]
         _check_header(header)
-        rows = []
         for number, values in enumerate(lines, start=2):
             _check_size(number, values)
             if any(value not in (None, "") for value in values):
-                rows.append((number, dict(zip(header, values, strict=False))))
+                yield number, dict(zip(header, values, strict=False))
     finally:
         workbook.close()
-    return iter(rows)
 
 
 def _check_header(header: Sequence[str]) -> None:
@@ -232,42 +273,75 @@ def row_error(number: int, code: str, field: str, message: str) -> tuple[int, st
     return number, str(RowError(number, code, {field: [message]}))
 
 
-def validate_features(
-    features: Iterable[NumberedFeature],
-    *,
-    progress: Callable[[Iterable], Iterable] = iter,
-) -> list[StationRecord]:
+class _RowChecker:
+    """Checks rows a batch at a time, remembering across batches only each code's first row
+    (to find duplicates): the memory a file's validation needs does not grow with its rows'
+    contents."""
+
+    def __init__(self) -> None:
+        self.catalogue = set(Amenity.objects.values_list("code", flat=True))
+        self.now = timezone.now()
+        self.today = self.now.astimezone(LOCAL_TZ).date()
+        self.first_row_of: dict[str, int] = {}
+
+    def check(
+        self, batch: Sequence[NumberedFeature]
+    ) -> tuple[list[tuple[int, StationRecord]], list[tuple[int, str]]]:
+        """The batch's valid records, and its errors (row number, message) in row order."""
+        records: list[tuple[int, StationRecord]] = []
+        errors: list[tuple[int, str]] = []
+        for number, feature in batch:
+            try:
+                record = record_from_feature(
+                    feature, row=number, catalogue=self.catalogue, now=self.now, today=self.today
+                )
+            except RowError as exc:
+                errors.append((number, str(exc)))
+                continue
+            except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
+                # A shape no check above foresaw: still this row's error, never a traceback.
+                message = f"unreadable ({type(exc).__name__})."
+                errors.append(row_error(number, "", "detail", message))
+                continue
+            code = record.station.code
+            if code in self.first_row_of:
+                message = f"duplicates row {self.first_row_of[code]}."
+                errors.append(row_error(number, code, "code", message))
+                continue
+            self.first_row_of[code] = number
+            records.append((number, record))
+        errors += _district_errors(records)
+        bad = {number for number, _message in errors}
+        return [(n, r) for n, r in records if n not in bad], sorted(errors)
+
+
+def _batches(features: Iterable[NumberedFeature]) -> Iterator[list[NumberedFeature]]:
+    rows = iter(features)
+    while batch := list(islice(rows, BATCH_ROWS)):
+        yield batch
+
+
+def checked_batches(
+    features: Iterable[NumberedFeature], *, progress: Callable[[Iterable], Iterable] = iter
+) -> Iterator[list[StationRecord]]:
     """Every row checked (fields, coordinates, hours, amenity codes, unique codes, district
-    within its city and the point within its district); raise :class:`BadRows` listing every
-    bad row, or return the records."""
-    catalogue = set(Amenity.objects.values_list("code", flat=True))
-    now = timezone.now()
-    today = now.astimezone(LOCAL_TZ).date()
-    records: list[tuple[int, StationRecord]] = []
-    errors: list[tuple[int, str]] = []
-    first_row_of: dict[str, int] = {}
-    for number, feature in progress(features):
-        try:
-            record = record_from_feature(
-                feature, row=number, catalogue=catalogue, now=now, today=today
-            )
-        except RowError as exc:
-            errors.append((number, str(exc)))
-            continue
-        except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
-            # A shape no check above foresaw: still this row's error, never a traceback.
-            errors.append(row_error(number, "", "detail", f"unreadable ({type(exc).__name__})."))
-            continue
-        code = record.station.code
-        if code in first_row_of:
-            errors.append(row_error(number, code, "code", f"duplicates row {first_row_of[code]}."))
-            continue
-        first_row_of[code] = number
-        records.append((number, record))
-    errors += _district_errors(records)
-    if errors:
-        raise BadRows([message for _number, message in sorted(errors)])
-    return [record for _number, record in records]
+    within its city and the point within its district) and given as records, a batch at a
+    time, for the caller to write inside one transaction: the file is read as a stream and
+    memory stays flat. From the first bad row on no more batches are given, but every row is
+    still checked, and :class:`BadRows` listing them is raised at the end: the caller's
+    transaction then rolls back and nothing is written."""
+    checker = _RowChecker()
+    errors: list[str] = []
+    bad_rows = 0
+    for batch in _batches(progress(features)):
+        records, batch_errors = checker.check(batch)
+        if batch_errors:
+            bad_rows += len(batch_errors)
+            errors += [message for _number, message in batch_errors][: MAX_LISTED - len(errors)]
+        elif not bad_rows:
+            yield [record for _number, record in records]
+    if bad_rows:
+        raise BadRows(errors, count=bad_rows)
 
 
 def _district_errors(records: Sequence[tuple[int, StationRecord]]) -> list[tuple[int, str]]:

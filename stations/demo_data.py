@@ -1,17 +1,22 @@
-"""Load the demo data in fixtures/ (real boundaries, synthetic stations): validate every row
-first, then write everything in one transaction, or nothing."""
+"""Load the demo data in fixtures/ (real boundaries, synthetic stations): every row checked
+and written in one transaction; one bad row and nothing is written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
-from stations.bulk import BadRows, FileError, NumberedFeature, read_features, validate_features
-from stations.records import StationRecord
+from stations.bulk import (
+    BadRows,
+    FileError,
+    NumberedFeature,
+    checked_batches,
+    read_features,
+)
 from stations.services import admin_areas_upsert, stations_create_missing
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -29,37 +34,32 @@ class LoadReport:
     already_present: int
 
 
-def _features(path: Path) -> list[NumberedFeature]:
+def _features(path: Path) -> Iterator[NumberedFeature]:
     try:
-        return read_features(path, fmt="geojson", crs="wgs84")
+        yield from read_features(path, fmt="geojson", crs="wgs84")
     except FileError as exc:
         raise DemoDataError(str(exc)) from exc
 
 
-def validate_stations(
-    features: list[NumberedFeature],
-    *,
-    file_name: str,
-    progress: Callable[[Iterable], Iterable] = iter,
-) -> list[StationRecord]:
-    try:
-        return validate_features(features, progress=progress)
-    except BadRows as exc:
-        shown = "\n  ".join(exc.errors[:MAX_REPORTED_ERRORS])
-        more = len(exc.errors) - MAX_REPORTED_ERRORS
-        tail = f"\n  … and {more} more" if more > 0 else ""
-        raise DemoDataError(
-            f"{file_name}: {len(exc.errors)} bad row(s), nothing loaded:\n  {shown}{tail}"
-        ) from exc
+def _bad_rows(file_name: str, exc: BadRows) -> DemoDataError:
+    return DemoDataError(
+        f"{file_name}: {exc.count} bad row(s), nothing loaded:\n  "
+        + exc.report(shown=MAX_REPORTED_ERRORS)
+    )
 
 
 def demo_data_load(
     *, directory: Path = FIXTURES_DIR, progress: Callable[[Iterable], Iterable] = iter
 ) -> LoadReport:
     boundaries = [feature for _n, feature in _features(directory / "boundaries.geojson")]
-    stations = _features(directory / "stations.geojson")
+    stations = directory / "stations.geojson"
+    created = present = 0
     with transaction.atomic():
         areas = admin_areas_upsert(features=boundaries)
-        records = validate_stations(stations, file_name="stations.geojson", progress=progress)
-        created, present = stations_create_missing(records=records)
+        try:
+            for records in checked_batches(_features(stations), progress=progress):
+                batch_created, batch_present = stations_create_missing(records=records)
+                created, present = created + batch_created, present + batch_present
+        except BadRows as exc:
+            raise _bad_rows(stations.name, exc) from exc
     return LoadReport(areas=areas, created=created, already_present=present)

@@ -297,3 +297,8 @@ def station_coverage(*, city: str, target_m: float = 1000, max_cells: int = 4000
         cursor.execute(ISOLATED_SQL, params)
         stations, isolated = cursor.fetchone()
     return Coverage(cell_m, cells, stations, isolated)
+
+
+def synthetic_stations_present() -> bool:
+    """Whether any station is invented demo data."""
+    return Station.objects.filter(is_synthetic=True).exists()

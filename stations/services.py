@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -256,24 +256,42 @@ class ImportReport:
     unchanged: int
     dry_run: bool
 
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
 
 IMPORTED_FIELDS = (*STATION_FIELDS, "location")
 
 
 def stations_import(
     *,
-    records: Sequence[StationRecord],
+    batches: Iterable[Sequence[StationRecord]],
     actor: AbstractBaseUser | None = None,
     dry_run: bool = False,
-    progress: Callable[[Iterable], Iterable] = iter,
 ) -> ImportReport:
-    """Upsert validated records by station code, all or nothing. A station whose data is the
-    same is left alone (re-importing a file changes nothing); every creation and change is
-    recorded in the audit history as made by the import. A record without ``last_verified_at``
-    keeps the station's. ``dry_run`` does all of it and rolls back, so the counts are exact."""
-    created: list[StationRecord] = []
-    changes: list[StationChange] = []
+    """Upsert validated records by station code, all or nothing, a batch at a time (so a file
+    of any size is written in the memory of one batch): a batch source that raises, as
+    :func:`stations.bulk.checked_batches` does for a bad row, rolls everything back. A station
+    whose data is the same is left alone (re-importing a file changes nothing); every creation
+    and change is recorded in the audit history as made by the import. A record without
+    ``last_verified_at`` keeps the station's. ``dry_run`` does all of it and rolls back, so
+    the counts are exact."""
+    counts = {"create": 0, "update": 0, "unchanged": 0}
     now = timezone.now()
+    with transaction.atomic():
+        for records in batches:
+            for action in _import_batch(records, actor, now):
+                counts[action] += 1
+        if dry_run:
+            transaction.set_rollback(True)
+    return ImportReport(counts["create"], counts["update"], counts["unchanged"], dry_run)
+
+
+def _import_batch(
+    records: Sequence[StationRecord], actor: AbstractBaseUser | None, now: dt.datetime
+) -> list[str]:
+    """Write one batch; what happened to each record: create, update or unchanged."""
     actor_name = actor.get_username() if actor else "import"
 
     def change(station: Station, action: str, diff: dict[str, Any]) -> StationChange:
@@ -287,34 +305,33 @@ def stations_import(
             changes=diff,
         )
 
-    with transaction.atomic():
-        existing = {
-            station.code: station
-            for station in Station.objects.select_for_update()
-            .filter(code__in=[r.station.code for r in records])
-            .prefetch_related("amenities", "opening_periods", "opening_exceptions")
-        }
-        for record in progress(records):
-            current = existing.get(record.station.code)
-            if current is None:
-                record.station.last_changed_at = now
-                created.append(record)
-                continue
-            if record.station.last_verified_at is None:
-                record.station.last_verified_at = current.last_verified_at
-            diff = snapshot_diff(record_snapshot(_record(current)), record_snapshot(record))
-            if diff:
-                _replace(current, record, diff, now)
-                changes.append(change(current, "update", diff))
-        _create(created)
-        changes += [
-            change(r.station, "create", snapshot_diff({}, record_snapshot(r))) for r in created
-        ]
-        StationChange.objects.bulk_create(changes, batch_size=1000)
-        if dry_run:
-            transaction.set_rollback(True)
-    updated = len(changes) - len(created)
-    return ImportReport(len(created), updated, len(records) - len(changes), dry_run)
+    existing = {
+        station.code: station
+        for station in Station.objects.select_for_update()
+        .filter(code__in=[r.station.code for r in records])
+        .prefetch_related("amenities", "opening_periods", "opening_exceptions")
+    }
+    created: list[StationRecord] = []
+    changes: list[StationChange] = []
+    actions: list[str] = []
+    for record in records:
+        current = existing.get(record.station.code)
+        if current is None:
+            record.station.last_changed_at = now
+            created.append(record)
+            actions.append("create")
+            continue
+        if record.station.last_verified_at is None:
+            record.station.last_verified_at = current.last_verified_at
+        diff = snapshot_diff(record_snapshot(_record(current)), record_snapshot(record))
+        if diff:
+            _replace(current, record, diff, now)
+            changes.append(change(current, "update", diff))
+        actions.append("update" if diff else "unchanged")
+    _create(created)
+    changes += [change(r.station, "create", snapshot_diff({}, record_snapshot(r))) for r in created]
+    StationChange.objects.bulk_create(changes, batch_size=1000)
+    return actions
 
 
 def _replace_rows(related, rows: Sequence[Any], station: Station) -> None:

@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "maps.context_processors.demo",
             ],
         },
     },
@@ -135,6 +136,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # to make them again (the request is served the latest one meanwhile); where exports are kept.
 YIZHAN_COVERAGE_MAX_AGE_MINUTES = env.int("YIZHAN_COVERAGE_MAX_AGE_MINUTES", default=360)
 YIZHAN_EXPORT_MAX_AGE_MINUTES = env.int("YIZHAN_EXPORT_MAX_AGE_MINUTES", default=15)
+# A demo deployment (the synthetic demo data, `make run`): its invented check-ups can be booked
+# for trying the flow, and every answer says the booking is a demo. Off by default: a real
+# deployment never takes a booking for an event that will not happen.
+YIZHAN_DEMO = env.bool("YIZHAN_DEMO", default=False)
 YIZHAN_EXPORT_DIR = env("YIZHAN_EXPORT_DIR", default=str(BASE_DIR / "var" / "exports"))
 
 # Geocoding for `q=`: a geopy service name (e.g. "nominatim") and its options as JSON; empty means
@@ -181,6 +186,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.add_error_responses",
+        "config.schema.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StationStatusEnum": "stations.models.Station.Status",

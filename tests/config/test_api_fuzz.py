@@ -1,6 +1,8 @@
 """Schemathesis against the served OpenAPI schema, for every operation, anonymously and with a
 token of each role, with valid and invalid data: no server error, and every response true to
-the schema (status codes, content types, bodies).
+the schema (status codes, content types, bodies). A stateful phase then chains calls through
+the links schemathesis infers from the schema (create a van, read it, change it, delete it;
+create an event, book it, cancel the booking…), so requests reach real rows, not only 404s.
 
 One check is left out: ``positive_data_acceptance`` expects every schema-valid request to
 succeed, but codes from the catalogues (amenities, check-up kinds, occupations, cities) are
@@ -11,10 +13,12 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from services.benefits import benefit_schemes_load
+from tests.services.factories import CheckupEventFactory, VanFactory
 from tests.stations.factories import StationFactory, UserFactory, manager_of
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
@@ -24,6 +28,7 @@ schema.config.generation.update(
     modes=["positive", "negative"], max_examples=3, allow_extra_parameters=False
 )
 # What each role can reach beyond the public API (administrators: everything, briefly).
+STATEFUL_SEQUENCES = 15
 ROLE_PATHS = {
     "station_manager": r"^/api/v1/stations/",
     "organiser": r"^/api/v1/(organisers|planning|jobs)/",
@@ -69,3 +74,48 @@ test_anonymous = every_operation_as(None)
 test_station_manager = every_operation_as("station_manager")
 test_organiser = every_operation_as("organiser")
 test_administrator = every_operation_as("administrator", max_examples=1)
+
+
+def schema_as(role):
+    """The schema, whose calls carry a token of ``role`` as configured (not generated) auth."""
+    if role is None:
+        return schema
+    role_schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    role_schema.config.generation.update(modes=["positive", "negative"])
+    authorization = credentials(role)["Authorization"]
+
+    @role_schema.auth()
+    class RoleToken:
+        def get(self, case, context):
+            return authorization
+
+        def set(self, case, data, context):
+            case.headers = {**(case.headers or {}), "Authorization": data}
+
+    return role_schema
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [None, "organiser", "administrator"])
+def test_call_sequences(role):
+    """Chains of calls through the schema's links (tests/config/test_schema_links.py shows
+    they lead to rows), starting from rows that exist: schemes, vans and upcoming events."""
+    benefit_schemes_load()
+    VanFactory.create_batch(2)
+    CheckupEventFactory.create_batch(2)
+
+    class Workflow(schema_as(role).as_state_machine()):
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(
+                response, excluded_checks=[positive_data_acceptance], transport_kwargs=kwargs
+            )
+
+    Workflow.run(
+        settings=settings(
+            max_examples=STATEFUL_SEQUENCES,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            phases=[Phase.generate],
+        )
+    )

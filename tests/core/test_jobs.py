@@ -4,13 +4,16 @@ worker (``db_worker``), with progress while they run and the result kept."""
 import datetime as dt
 import time
 
+import psycopg2
 import pytest
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.test import Client
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from config.roles import Role
-from core.jobs import job_start
+from core.jobs import LOCK_CLASS, job_start
 from core.models import Job
 from services.models import TourProposal
 from tests.conftest import worker_process
@@ -120,3 +123,32 @@ def test_asking_again_for_unfinished_work_joins_it():
     assert again.pk == first.pk
     Job.objects.filter(pk=first.pk).update(status=Job.Status.DONE)
     assert job_start(kind="test", key="same", parameters={}).pk != first.pk
+
+
+def held_lock(job):
+    """Another session (a worker) holding the job's advisory lock, as a running worker does."""
+    settings = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"]
+    )
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LOCK_CLASS, str(job.pk)])
+    return other
+
+
+@pytest.mark.django_db
+def test_a_running_job_whose_worker_died_is_started_again():
+    """A worker killed mid-job left it "running" with nobody to finish it: the coverage page
+    then said "being computed" for ever."""
+    first = job_start(kind="test", key="same", parameters={})
+    Job.objects.filter(pk=first.pk).update(status=Job.Status.RUNNING)
+    worker = held_lock(first)
+    try:
+        assert job_start(kind="test", key="same", parameters={}).pk == first.pk  # alive
+    finally:
+        worker.close()  # the worker dies: its session, and the lock, go with it
+    with translation.override("en"):
+        again = job_start(kind="test", key="same", parameters={})
+    assert again.pk != first.pk and again.status == Job.Status.QUEUED
+    first.refresh_from_db()
+    assert first.status == Job.Status.FAILED and "worker stopped" in first.error

@@ -51,7 +51,7 @@ def test_a_filter_chip_changes_the_markers_and_the_list(demo, open_page):
     titles = page.eval_on_selector_all(
         ".station-marker[title]", "markers => markers.map(m => m.title)"
     )
-    listed = page.locator("#stations li.station strong").all_inner_texts()
+    listed = page.locator("#stations li.station strong a").all_inner_texts()
     assert set(titles) <= set(listed)  # the markers shown are the listed stations
     assert page.locator(".chip[data-amenity=cooling]").get_attribute("aria-pressed") == "true"
 
@@ -107,3 +107,12 @@ def test_with_gcj02_tiles_the_map_asks_for_gcj02_points(demo, open_page, setting
     listed = {tuple(f["geometry"]["coordinates"]) for f in answer.value.json()["features"]}
     assert marker_positions  # the unclustered markers sit at the GCJ-02 points
     assert all(tuple(position) in listed for position in marker_positions)
+
+
+def test_the_demo_stations_are_marked_as_such(demo, open_page):
+    page = loaded(open_page("/", geolocation=FUTIAN))
+    assert "请勿前往" in page.locator(".demo-banner").inner_text()
+    stations = page.locator("#stations li.station")
+    assert stations.count() > 0
+    assert page.locator("#stations li.station .demo-badge").count() == stations.count()
+    assert page.locator("#stations .navigate").count() == 0  # nowhere real to go

@@ -138,3 +138,35 @@ def test_the_coverage_page_is_rate_limited_per_address():
     assert codes[limit] == 429
     other = Client(REMOTE_ADDR="198.51.100.1")
     assert other.get("/coverage/").status_code == 200
+
+
+BANNER = "演示数据：地点与活动为模拟，请勿前往。"
+
+
+def test_every_page_shows_the_demo_banner_while_there_is_demo_data():
+    from django.core.cache import cache
+
+    from tests.stations.factories import StationFactory
+
+    assert BANNER not in Client().get("/").content.decode()
+    station = StationFactory(code="SZ-D1", is_synthetic=True)
+    cache.clear()  # the banner asks the database at most once a minute
+    for path in ["/", "/benefits/", "/coverage/", f"/stations/{station.code}/"]:
+        assert BANNER in Client().get(path).content.decode(), path
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/").content.decode()
+    assert "Demo data: places and events are simulated. Do not go there." in english
+
+
+def test_an_invented_station_has_a_badge_and_no_phone_directions_or_verified_date():
+    from tests.services.factories import CheckupEventFactory
+    from tests.stations.factories import StationFactory
+
+    StationFactory(code="SZ-R1", phone="0755-12345678")
+    page = Client().get("/stations/SZ-R1/").content.decode()
+    assert "tel:0755-12345678" in page and "uri.amap.com" in page and "最近核实" in page
+    invented = StationFactory(code="SZ-D2", phone="0755-87654321", is_synthetic=True)
+    CheckupEventFactory(station=invented, location=invented.location, is_synthetic=True)
+    page = Client().get("/stations/SZ-D2/").content.decode()
+    assert page.count('class="demo-badge"') == 2  # the station, its check-up
+    assert "0755-87654321" not in page and "uri.amap.com" not in page
+    assert "最近核实" not in page and "从未核实" in page

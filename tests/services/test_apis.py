@@ -65,7 +65,7 @@ def test_upcoming_sorted_by_geodesic_distance_then_start(client, events):
     first = body["features"][1]["properties"]
     metres = Geodesic.WGS84.Inverse(22.5, 114.0, 22.5, 114.01)["s12"]
     assert first["distance_m"] == pytest.approx(metres, abs=0.05)
-    assert first["station"] == {"code": "EV-S", "name": "测试驿站"}
+    assert first["station"] == {"code": "EV-S", "name": "测试驿站", "is_synthetic": False}
     assert first["places_left"] == 30 and first["starts_at"].endswith("+08:00")
 
 

@@ -120,6 +120,31 @@ def test_one_bad_row_in_a_thousand_writes_nothing_and_is_reported(demo_data, tmp
     assert not StationChange.objects.exists()
 
 
+def test_a_bad_row_after_batches_already_written_still_writes_nothing(
+    demo_data, tmp_path, monkeypatch
+):
+    """The file is written a batch at a time as it is read: a bad row in the last batch rolls
+    back the batches written before it."""
+    monkeypatch.setattr("stations.bulk.BATCH_ROWS", 100)
+    path = export(tmp_path, "csv")
+    Station.objects.all().delete()
+    rows = rewrite_csv(path, lambda rows: rows[1250].update(lat="91"))
+    with pytest.raises(CommandError, match=f"row 1252 \\({rows[1250]['code']}\\): location:"):
+        import_(path)
+    assert not Station.objects.exists() and not StationChange.objects.exists()
+
+
+def test_many_bad_rows_are_counted_and_the_first_listed(demo_data, tmp_path, monkeypatch):
+    monkeypatch.setattr("stations.bulk.MAX_LISTED", 5)
+    path = export(tmp_path, "csv")
+    rewrite_csv(path, lambda rows: [row.update(lat="91") for row in rows[:40]])
+    with pytest.raises(CommandError) as error:
+        import_(path)
+    message = str(error.value)
+    assert "40 bad row(s), nothing imported" in message
+    assert message.count("location:") == 5 and "… and 35 more" in message
+
+
 def test_every_bad_row_is_listed_with_its_reason(demo_data, tmp_path):
     path = export(tmp_path, "csv")
 

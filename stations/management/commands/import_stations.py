@@ -4,16 +4,24 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from stations.bulk import FORMATS, BadRows, FileError, format_of, read_features, validate_features
+from stations.bulk import (
+    FORMATS,
+    BadRows,
+    FileError,
+    checked_batches,
+    format_of,
+    read_features,
+)
 from stations.coordinates import Crs
 from stations.services import stations_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import stations from a GeoJSON, CSV or XLSX file (upsert by station code). Every row is "
-        "validated first; any bad row writes nothing and every bad row is listed. Re-importing "
-        "the same file changes nothing; changes are kept in the audit history."
+        "Import stations from a GeoJSON, CSV or XLSX file (upsert by station code), read as a "
+        "stream. Every row is validated; any bad row writes nothing (one transaction) and every "
+        "bad row is listed. Re-importing the same file changes nothing; changes are kept in the "
+        "audit history."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,22 +45,22 @@ class Command(BaseCommand):
         actor = self._actor(options["by"])
         try:
             features = read_features(file, fmt=format_of(file, options["format"]), crs=crs)
-            records = validate_features(features, progress=progress("checking"))
+            report = stations_import(
+                batches=checked_batches(features, progress=progress("importing")),
+                actor=actor,
+                dry_run=dry_run,
+            )
         except FileError as exc:
             raise CommandError(str(exc)) from exc
         except BadRows as exc:
-            report = "\n  ".join(exc.errors)
             raise CommandError(
-                f"{file.name}: {len(exc.errors)} bad row(s), nothing imported:\n  {report}"
+                f"{file.name}: {exc.count} bad row(s), nothing imported:\n  {exc.report()}"
             ) from exc
-        report = stations_import(
-            records=records, actor=actor, dry_run=dry_run, progress=progress("importing")
-        )
         prefix = "Dry run, nothing written: would have " if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(
                 f"{prefix}{report.created} created, {report.updated} updated, "
-                f"{report.unchanged} unchanged ({len(records)} rows)."
+                f"{report.unchanged} unchanged ({report.rows} rows)."
             )
         )
 

@@ -49,7 +49,9 @@
     marker.bindPopup(content).addTo(markers);
     bounds.push([lat, lon]);
     const item = element("li", "station");
-    item.append(element("strong", null, station.name), ` · ${distance(station.distance_m)}`);
+    const name = element("strong", null, station.name);
+    if (station.is_synthetic) name.append(window.yizhan.demoBadge());
+    item.append(name, ` · ${distance(station.distance_m)}`);
     item.append(element("div", "hint", station.address));
     list.append(item);
   }

@@ -16,6 +16,12 @@ window.yizhan = {
     return String(value).replace(/[&<>"']/g, (c) => replacements[c]);
   },
 
+  // The badge of an invented (demo) station, event or place.
+  demoBadge() {
+    const label = JSON.parse(document.getElementById("demo-label").textContent);
+    return window.yizhan.element("span", "demo-badge", label);
+  },
+
   distance(metres) {
     return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
   },

@@ -62,6 +62,7 @@
     const link = element("a", null, p.name);
     link.href = `/stations/${encodeURIComponent(p.code)}/`;
     name.append(link);
+    if (p.is_synthetic) name.append(window.yizhan.demoBadge());
     head.append(name, element("span", "distance", distance(p.distance_m)));
     const state = element("span", p.open_now ? "state open" : "state closed", p.open_now ? texts.open : texts.closed);
     head.append(state);
@@ -76,6 +77,7 @@
     }
     item.append(icons);
     if (p.stale) item.append(element("div", "stale", p.stale_notice || texts.stale));
+    if (p.is_synthetic) return item;  // an invented place: nowhere to navigate to
     const links = element("div", "navigate");
     const amap = element("a", null, `${texts.navigate} · ${texts.amap}`);
     amap.href = p.navigation.amap;
@@ -129,7 +131,9 @@
         .bindPopup(popup(p.kind.name, when, `${p.places_left} ${texts.places_left}`))
         .addTo(checkupsLayer);
       const item = element("li", "station checkup");
-      item.append(element("strong", null, `${p.kind.name} · ${when}`),
+      const title = element("strong", null, `${p.kind.name} · ${when}`);
+      if (p.is_synthetic) title.append(window.yizhan.demoBadge());
+      item.append(title,
                   element("div", "hint", `${(p.station && p.station.name) || p.address} · ${distance(p.distance_m)} · ${p.places_left} ${texts.places_left}`));
       list.append(item);
     }
