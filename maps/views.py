@@ -129,11 +129,18 @@ def benefits_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def benefits_texts() -> dict[str, str]:
+def benefits_texts() -> dict[str, Any]:
     """The words the page's script shows, in the page's language."""
     return {
-        "covered": _("These cover you"),
+        "covered": _("These cover you, or can"),
         "not_covered_yet": _("Not yet: what would change it"),
+        "not_for_you": _("For other trades or ages"),
+        "distances_from": _("Distances from"),
+        "states": {
+            "covered": _("Covers you"),
+            "may_be_covered": _("May cover you: check your record"),
+            "can_enrol": _("You can enrol"),
+        },
         "nothing": _("No scheme of your region covers you yet."),
         "claim_points": _("Where to claim"),
         "how_to_claim": _("How to claim"),
@@ -150,7 +157,9 @@ def benefits_texts() -> dict[str, str]:
         "need_place": _("Choose a city or use your position."),
         "failed": _("Something went wrong: try again."),
         "source": _("Source"),
-        "illustrative": _("Illustrative"),
+        "illustrative": _("Not from the source"),
+        "paid_cases": _("Claims paid (examples reported by the source, not limits)"),
+        "validity": _("Runs"),
     }
 
 

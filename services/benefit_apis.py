@@ -6,6 +6,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 
 from config.api import ERROR_400, PublicApi, language, validated
 from services.benefits import Assessment, assess, cover_output
-from services.eligibility import Worker
+from services.eligibility import CAN_ENROL, MAY_BE_COVERED, NOT_FOR_YOU, NOT_YET, Worker
 from services.models import BenefitScheme, Occupation
 from services.selectors import (
     Place,
@@ -28,10 +29,15 @@ from stations.coordinates import to_wgs84
 from stations.opening_hours import local_today
 from stations.serializers import point_output
 
-# Where to join the union, in order of preference: a union service centre, else a
-# union-run station, in the worker's city.
-JOIN_UNION_KINDS = [["union_service_centre"], ["union_station", "workers_harbour"]]
+# Where to join the union, in order of preference: a union service centre, else a union
+# station, in the worker's city. Never a bank's or a company's "workers' harbour": joining is
+# the union's business.
+JOIN_UNION_KINDS = [["union_service_centre"], ["union_station"]]
 OBJECT = OpenApiResponse(OpenApiTypes.OBJECT)
+JOIN_ALONE = gettext_lazy(
+    "A worker whose employer has no union can apply to join on their own (以个人名义申请入会): "
+    "ask at a union service centre or union station."
+)
 
 
 def station_output(found: dict[str, Any], crs: str) -> dict[str, Any]:
@@ -63,8 +69,23 @@ def covered_output(
             lon=place.lon, lat=place.lat, kinds=scheme.claim_point_kinds, cities=cities
         )
     return cover_output(scheme, english) | {
-        "claim_points": [station_output(p, crs) for p in points]
+        "state": assessment.state,
+        "next_step": next_step(assessment, english),
+        "claim_points": [station_output(p, crs) for p in points],
     }
+
+
+def next_step(assessment: Assessment, english: bool) -> str:
+    """What a worker whose conditions are all met does next."""
+    if assessment.state == CAN_ENROL:
+        how = assessment.scheme.how_to_enrol.get("en" if english else "zh")
+        return how or _("Enrol, and pay by the day.")
+    if assessment.state == MAY_BE_COVERED:
+        return _(
+            "It was given to a set number of workers: ask your union whether you are on its "
+            "list before you count on it."
+        )
+    return _("Nothing to enrol in: when something happens, claim as shown.")
 
 
 def not_covered_output(
@@ -75,11 +96,21 @@ def not_covered_output(
     reasons = assessment.reasons
     joining = any(r.condition == "union_member" for r in reasons)
     return cover_output(assessment.scheme, english) | {
+        "state": assessment.state,
         "reasons": [
             {"condition": r.condition, "message": r.message, "change": r.change, "known": r.known}
             for r in reasons
         ],
         "where_to_join_the_union": join_at if joining else None,
+        "how_to_join_the_union": str(JOIN_ALONE) if joining else None,
+    }
+
+
+def not_for_you_output(assessment: Assessment, *, english: bool) -> dict[str, Any]:
+    """A scheme of the worker's region for another trade or age: why, and nothing to change."""
+    return cover_output(assessment.scheme, english) | {
+        "state": assessment.state,
+        "reasons": [{"condition": r.condition, "message": r.message} for r in assessment.reasons],
     }
 
 
@@ -115,7 +146,8 @@ class BenefitsEligibleApi(PublicApi):
         }
         found = assess(schemes, worker, names)
         covered = [a for a in found if a.covers]
-        waiting = [a for a in found if not a.covers]
+        waiting = [a for a in found if a.state == NOT_YET]
+        others = [a for a in found if a.state == NOT_FOR_YOU]
         union_reason = any(r.condition == "union_member" for a in waiting for r in a.reasons)
         join_at = where_to_join(place, crs) if union_reason else None  # once, for all schemes
         return Response(
@@ -143,12 +175,16 @@ class BenefitsEligibleApi(PublicApi):
                     "schemes are shown."
                 ),
                 "crs": crs,
+                "distances_from": _("your position")
+                if "lat" in params
+                else _("the centre of %(city)s") % {"city": params["city"]},
                 "covered": [
                     covered_output(a, place=place, crs=crs, english=english) for a in covered
                 ],
                 "not_covered_yet": [
                     not_covered_output(a, join_at=join_at, english=english) for a in waiting
                 ],
+                "not_for_you": [not_for_you_output(a, english=english) for a in others],
             }
         )
 

@@ -13,7 +13,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from services.eligibility import Reason, Terms, Worker, in_region, is_current, reasons_not_covered
+from services.eligibility import (
+    Reason,
+    Terms,
+    Worker,
+    in_region,
+    is_current,
+    reasons_not_covered,
+    state_of,
+)
 from services.models import BenefitScheme, Occupation
 
 BENEFITS_FILE = Path(settings.BASE_DIR) / "fixtures" / "benefits.json"
@@ -36,10 +44,15 @@ SCHEME_FIELDS = [
     "time_to_pay",
     "time_to_pay_en",
     "claim_point_kinds",
+    "how_to_enrol",
+    "paid_cases",
+    "validity",
     "valid_from",
     "valid_to",
     "source",
-    "illustrative",
+    "source_en",
+    "illustrative_zh",
+    "illustrative_en",
 ]
 
 
@@ -101,6 +114,11 @@ class Assessment:
         return not self.reasons
 
     @property
+    def state(self) -> str:
+        """covered, may_be_covered, can_enrol, not_yet or not_for_you (see ``state_of``)."""
+        return state_of(self.reasons, self.scheme.enrolment)
+
+    @property
     def can_change(self) -> bool:
         """Every reason is one the worker could change (or has not told us about)."""
         return all(r.change is not None or not r.known for r in self.reasons)
@@ -140,7 +158,11 @@ def cover_output(scheme: BenefitScheme, english: bool) -> dict[str, Any]:
             "public_subsidy_yuan_per_day": float(scheme.public_subsidy_yuan_per_day),
             "free": scheme.cost_yuan_per_day == 0,
         },
-        "enrolment": {"code": scheme.enrolment, "text": scheme.get_enrolment_display()},
+        "enrolment": {
+            "code": scheme.enrolment,
+            "text": scheme.get_enrolment_display(),
+            "how": scheme.how_to_enrol.get("en" if english else "zh"),
+        },
         "conditions": {
             "occupations": sorted(o.code for o in scheme.occupations.all()),
             "union_member_required": scheme.union_member_required,
@@ -161,8 +183,13 @@ def cover_output(scheme: BenefitScheme, english: bool) -> dict[str, Any]:
             "documents": texts(scheme.claim_documents),
             "time_to_pay": (scheme.time_to_pay_en if english else scheme.time_to_pay) or None,
         },
+        "paid_cases": [
+            {"text": item["en" if english else "zh"], "amount_yuan": item.get("amount_yuan")}
+            for item in scheme.paid_cases
+        ],
+        "validity": scheme.validity.get("en" if english else "zh"),
         "valid_from": scheme.valid_from and scheme.valid_from.isoformat(),
         "valid_to": scheme.valid_to and scheme.valid_to.isoformat(),
-        "source": scheme.source,
-        "illustrative": scheme.illustrative or None,
+        "source": (scheme.source_en if english else scheme.source) or scheme.source,
+        "illustrative": (scheme.illustrative_en if english else scheme.illustrative_zh) or None,
     }

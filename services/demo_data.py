@@ -1,11 +1,17 @@
-"""Demo check-ups: Gansu's health caravan touring 兰州, 庆阳, 武威, 平凉, 张掖 and 白银 (the Gansu
-union's 2022 report: free check-ups with full biochemistry, abdominal and cardiac ultrasound
-and early tumour markers),
-and screening days at Shenzhen and Xiamen stations, over the eight weeks after loading.
+"""Demo check-ups, all invented (is_synthetic) after real programmes, over the eight weeks after
+loading:
 
-Dates are relative to the day of loading so the demo never runs out of upcoming events; a
-second load while synthetic events are still upcoming adds nothing. Vans, places and times are
-illustrative (is_synthetic); the programmes and their items are real."""
+- a health caravan touring 兰州, 庆阳, 武威, 平凉, 张掖 and 白银, after the 2022 “关爱健康·互助互济”
+  free check-ups of the China Workers' Mutual Insurance Association's Lanzhou office (the Gansu
+  union's 2022 report): for insured members' representatives, with the report's items
+  (生化全项, 腹部和心脏彩超, 肿瘤因子早期检测), building a health record;
+- screening days at Shenzhen and Xiamen stations, of the kinds the Shenzhen union names
+  (《工人日报》, 9 April 2024: 安全义修, 中医义诊, 大病筛查, 两癌筛查, 心理咨询, first-aid
+  training). The reports give no list of tests for these: each day's item is the kind itself.
+
+Vans, places, dates, times and capacities are invented. Dates are relative to the day of
+loading so the demo never runs out of upcoming events; a second load while synthetic events
+are still upcoming adds nothing."""
 
 from __future__ import annotations
 
@@ -22,8 +28,12 @@ from stations.opening_hours import LOCAL_TZ
 
 WEEKS = 8
 SEED = 20261124
-CARAVAN_ITEMS = ["全套生化检查", "腹部彩超", "心脏彩超", "早期肿瘤标志物"]
-GANSU_ORGANISER = "甘肃省总工会"
+CARAVAN_ITEMS = ["生化全项", "腹部彩超", "心脏彩超", "肿瘤因子早期检测"]
+CARAVAN_NOTE = (
+    "在保会员代表（快递员、网约配送员、货车司机等新就业形态劳动者），免费，建立健康档案。"
+    "演示数据，仿照2022年“关爱健康·互助互济”公益体检活动。"
+)
+GANSU_ORGANISER = "中国职工保险互助会兰州办事处"
 SHENZHEN_ORGANISER = "深圳市总工会"
 XIAMEN_ORGANISER = "厦门市总工会"
 # (name, depot lon, lat, depot address, cities toured)
@@ -33,12 +43,12 @@ CARAVAN_VANS = [
 ]
 # (kind, items, women only, capacity, share of the screening days)
 SCREENING_DAYS = [
-    ("tcm_clinic", ["中医问诊", "推拿理疗"], False, 40, 3),
-    ("two_cancer_screening", ["宫颈癌筛查", "乳腺癌筛查"], True, 30, 2),
-    ("major_disease_screening", ["血常规", "血压血糖", "心电图"], False, 40, 2),
+    ("tcm_clinic", ["中医义诊"], False, 40, 3),
+    ("two_cancer_screening", ["两癌筛查"], True, 30, 2),
+    ("major_disease_screening", ["大病筛查"], False, 40, 2),
     ("counselling", ["心理咨询"], False, 15, 1),
-    ("first_aid_training", ["心肺复苏", "AED使用"], False, 30, 1),
-    ("safety_repair", ["电动车安全检修"], False, 30, 1),
+    ("first_aid_training", ["外伤处置", "AED设备使用"], False, 30, 1),
+    ("safety_repair", ["安全义修"], False, 30, 1),
 ]
 
 
@@ -81,7 +91,8 @@ def _caravan(first: dt.date) -> list[CheckupEvent]:
                     capacity=60,
                     organiser=GANSU_ORGANISER,
                     van=van,
-                    eligibility_note="新就业形态劳动者，免费",
+                    members_only=True,
+                    eligibility_note=CARAVAN_NOTE,
                     items=CARAVAN_ITEMS,
                 )
             )

@@ -117,7 +117,8 @@ def _age(terms: Terms, worker: Worker, names: Mapping[str, str]) -> Reason | Non
         else _("From age %(low)d.") % {"low": low}
     )
     if worker.age is None:
-        return Reason("age", span, None, known=False)
+        message = _("Age not given: %(rule)s") % {"rule": span}
+        return Reason("age", message, _("Give your age."), known=False)
     if worker.age < low:
         years = low - worker.age
         change = ngettext("In %(years)d year.", "In %(years)d years.", years) % {"years": years}
@@ -141,6 +142,38 @@ CONDITIONS: list[Callable[[Terms, Worker, Mapping[str, str]], Reason | None]] = 
     _age,
     _started,
 ]
+
+
+COVERED, MAY_BE_COVERED, CAN_ENROL, NOT_YET, NOT_FOR_YOU = (
+    "covered",
+    "may_be_covered",
+    "can_enrol",
+    "not_yet",
+    "not_for_you",
+)
+GIFTED, BY_THE_DAY = "gifted", "by_the_day"
+
+
+def state_of(reasons: list[Reason], enrolment: str) -> str:
+    """Where the worker stands with a scheme of their region:
+
+    - ``not_for_you``: a condition nothing can change (another trade, past the age limit);
+    - ``not_yet``: conditions not met, or not known, that can change (join the union, more
+      months, give one's age…);
+    - ``can_enrol``: every condition met, and cover is bought by the day;
+    - ``may_be_covered``: every condition met, but it was given to a set number of workers:
+      only their union's record says whether they are among them;
+    - ``covered``: every condition met, nothing more to do than claim.
+    """
+    if any(r.known and r.change is None for r in reasons):
+        return NOT_FOR_YOU
+    if reasons:
+        return NOT_YET
+    if enrolment == BY_THE_DAY:
+        return CAN_ENROL
+    if enrolment == GIFTED:
+        return MAY_BE_COVERED
+    return COVERED
 
 
 def reasons_not_covered(

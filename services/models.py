@@ -323,14 +323,37 @@ class BenefitScheme(models.Model):
         blank=True,
         help_text=_("Kinds of station where a claim can be made (service_point…)."),
     )
+    how_to_enrol = models.JSONField(
+        _("how to enrol"), default=dict, blank=True, help_text=_('{"zh": …, "en": …}')
+    )
+    paid_cases = models.JSONField(
+        _("paid cases"),
+        default=list,
+        blank=True,
+        help_text=_('Claims the source reports as paid (examples, not limits): '
+                    '[{"zh": …, "en": …, "amount_yuan": number or null}]'),
+    )  # fmt: skip
+    validity = models.JSONField(
+        _("validity note"),
+        default=dict,
+        blank=True,
+        help_text=_('What is known of how long it runs, for the worker: {"zh": …, "en": …}'),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=300)
-    illustrative = models.CharField(
+    source = models.CharField(
+        _("source"), max_length=300, help_text=_("The publication, in Chinese as it is titled.")
+    )
+    source_en = models.CharField(_("source (English)"), max_length=300, blank=True)
+    illustrative_zh = models.CharField(
         _("illustrative parts"),
         max_length=300,
         blank=True,
-        help_text=_("What in this entry is not from the source (empty: everything is)."),
+        help_text=_("What in this entry is not from the source, for the worker (empty: "
+                    "everything is)."),
+    )  # fmt: skip
+    illustrative_en = models.CharField(
+        _("illustrative parts (English)"), max_length=300, blank=True
     )
 
     class Meta:

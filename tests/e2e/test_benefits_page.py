@@ -38,7 +38,9 @@ def test_the_worker_in_the_issue_in_chinese(schemes, open_page, outside_requests
         age="41",
     )
     covered = page.locator("article.covered h3").all_inner_texts()
-    assert covered == ["12351职工服务热线"]
+    assert covered == ["12351职工维权热线"]
+    others = page.locator("ul.others").inner_text()  # other trades' schemes, listed apart
+    assert "家政守护" in others and "还差" not in others
     e_road = page.locator("article.waiting[data-code=sz-e-road-guardian]")
     assert "还差 1 个月" in e_road.inner_text()
     assert page.locator("[data-code=xm-yilubao]").count() == 0
@@ -53,6 +55,7 @@ def test_claim_points_appear_on_the_map_in_english(schemes, open_page, outside_r
     ask(page, city="厦门市", occupation="courier", age="30")
     yilubao = page.locator("article.covered[data-code=xm-yilubao]")
     assert "Where to claim" in yilubao.inner_text()
+    assert "You can enrol" in yilubao.inner_text() and "scanning" in yilubao.inner_text()
     assert yilubao.locator("li.station").count() == 3
     assert page.locator(".leaflet-interactive").count() >= 3  # the claim points' markers
     assert all("tile.openstreetmap.org" in url for url in outside_requests), outside_requests

@@ -62,8 +62,10 @@ def hostile(demo):
         enrolment="automatic",
         cover_items=[{"kind": HOSTILE, "kind_en": HOSTILE, "amount_yuan": 1, "rule": HOSTILE}],
         claim_channels=[{"zh": HOSTILE, "en": HOSTILE}],
+        paid_cases=[{"zh": HOSTILE, "en": HOSTILE, "amount_yuan": 1}],
+        validity={"zh": HOSTILE, "en": HOSTILE},
         source=HOSTILE,
-        illustrative=HOSTILE,
+        illustrative_zh=HOSTILE,
     )
     return day
 

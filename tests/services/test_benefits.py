@@ -2,6 +2,8 @@
 API's answer to the worker in the issue, claim points, and a new city's scheme as data only."""
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
@@ -14,6 +16,7 @@ from services.benefits import assess, benefit_schemes_load
 from services.eligibility import Worker
 from services.models import BenefitScheme
 from services.selectors import benefit_schemes
+from stations.models import Station
 from tests.stations.factories import AdminAreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +73,9 @@ CASES = [
     ("xm-yilubao", worker(place="厦门市", age=66), ["age"]),
     ("xm-yilubao", worker(place="厦门市", age=None), ["age"]),
     ("xm-yilubao", worker(place="深圳市"), None),
-    ("gs-new-forms-mutual-aid", worker(place="兰州市", occupation="courier", member=False), []),
+    ("gs-new-forms-mutual-aid", worker(place="兰州市", occupation="courier", member=False),
+     ["union_member"]),  # members only: "为新就业形态劳动者会员…" (the Gansu report)
+    ("gs-new-forms-mutual-aid", worker(place="兰州市", occupation="courier"), []),
     ("gs-new-forms-mutual-aid", worker(place="兰州市", occupation="security_guard"), []),
     ("gs-new-forms-mutual-aid", worker(place="兰州市", occupation="ride_hailing_driver"),
      ["occupation"]),
@@ -242,7 +247,8 @@ def test_the_catalogue_filters_by_region_and_occupation(schemes):
     scheme = BenefitScheme.objects.get(code="gs-new-forms-mutual-aid")
     detail = client.get(f"/api/v1/benefits/schemes/{scheme.pk}/").json()
     assert detail["name"] == "Gansu special mutual-aid plan for new-form workers"
-    assert {item["amount_yuan"] for item in detail["cover"]} == {75000, 150000, 50000}
+    assert {item["amount_yuan"] for item in detail["cover"]} == {None}  # no limits published
+    assert {case["amount_yuan"] for case in detail["paid_cases"]} == {150000, 75000, 50000}
     assert client.get("/api/v1/benefits/schemes/999999/").status_code == 404
 
 
@@ -268,3 +274,155 @@ def test_a_new_citys_scheme_is_a_data_change(schemes):
 def test_the_demo_command_loads_the_schemes(db):
     call_command("load_demo_benefits", verbosity=0)
     assert BenefitScheme.objects.count() == 9
+
+
+# The facts of the schemes, each against the sentence of its source it comes from.
+
+
+def scheme_output(code, language="zh-hans"):
+    scheme = BenefitScheme.objects.get(code=code)
+    return (
+        Client(HTTP_ACCEPT_LANGUAGE=language).get(f"/api/v1/benefits/schemes/{scheme.pk}/").json()
+    )
+
+
+def test_shenzhen_claims_go_to_the_city_union_and_its_figures_are_a_paid_case(schemes):
+    # 《工人日报》2024-04-09: "只要成为深圳工会会员并从事相关职业满3个月,
+    # 发生意外或疾病后即可向市总工会申请专属保障金" — and
+    # "工会提供了3万元援助,且每天报销200元住院费用" is one driver's case.
+    # "深i工" is named there for prevention ("事前预防"), and 12351 not at all.
+    body = scheme_output("sz-e-road-guardian")
+    (channel,) = body["how_to_claim"]["channels"]
+    assert "向市总工会申请专属保障金" in channel
+    assert "深i工" not in json.dumps(body, ensure_ascii=False)
+    assert "12351" not in json.dumps(body, ensure_ascii=False)
+    assert all(item["amount_yuan"] is None for item in body["cover"])
+    (case,) = body["paid_cases"]
+    assert "3万元援助" in case["text"] and "200元" in case["text"]
+
+
+def test_gansus_gift_is_for_members_a_quota_and_a_2022_programme(schemes):
+    # Gansu report (2022): "投入1200万元为10万名新就业形态劳动者赠送专项互助保障"; "为新就业形态
+    # 劳动者会员提供…"; the truck driver's "7.5万元的互助金" is a paid case, not hospital cover.
+    body = scheme_output("gs-new-forms-mutual-aid")
+    assert body["conditions"]["union_member_required"] is True
+    assert body["enrolment"]["code"] == "gifted"
+    assert "10万名" in body["validity"] and "是否仍有效待核实" in body["validity"]
+    assert not any(item["amount_yuan"] for item in body["cover"])
+    assert any(
+        case["amount_yuan"] == 75000 and "货车司机" in case["text"] for case in body["paid_cases"]
+    )
+
+
+def test_xian_is_the_associations_office_and_its_gift_a_quota(schemes, demo_data):
+    # Xi'an review: "中国职工保险互助会西安办事处(下称西安办事处)";
+    # "为全市2万名新业态劳动者赠送互助保障计划".
+    body = scheme_output("xa-new-forms-gift-plan")
+    assert "中国职工保险互助会西安办事处" in body["operator"]
+    assert "2万名" in body["validity"]
+    assert Station.objects.filter(name="中国职工保险互助会西安办事处").exists()
+    assert not Station.objects.filter(name__contains="陕西省职工互助保障协会").exists()
+
+
+def test_12351_is_the_workers_rights_hotline(schemes):
+    # Gansu report: "12351职工维权热线电话".
+    assert scheme_output("cn-12351-hotline")["name"] == "12351职工维权热线"
+
+
+def test_yilubao_insures_occupational_injury_by_the_day_and_says_how_to_enrol(schemes):
+    # Xiamen report (2023-09-13): "灵活就业人员职业伤害保险";
+    # "只要支付每人每天0.4元的保费,财政再给予0.4元/人/天的补贴";
+    # "参保人员可通过手机扫码的形式实现线上投保".
+    body = scheme_output("xm-yilubao")
+    kinds = [item["kind"] for item in body["cover"]]
+    assert kinds == ["职业伤害"] and "工伤" not in json.dumps(body, ensure_ascii=False)
+    assert body["cost"] == {"yuan_per_day": 0.4, "public_subsidy_yuan_per_day": 0.4, "free": False}
+    assert body["enrolment"]["code"] == "by_the_day" and "扫码" in body["enrolment"]["how"]
+
+
+def test_sources_are_chinese_first_with_an_english_rendering(schemes):
+    for scheme in BenefitScheme.objects.all():
+        zh, en = scheme_output(scheme.code)["source"], scheme_output(scheme.code, "en")["source"]
+        assert re.search(r"[\u4e00-\u9fff]", zh) and zh != en, scheme.code
+        assert "valid_from" not in (scheme.illustrative_zh + scheme.illustrative_en)
+
+
+def test_joining_the_union_points_to_the_union_and_says_one_can_join_alone(demo_data, schemes):
+    # Xi'an review: "针对未建会企业里有入会意愿的新就业形态劳动者,可以个人名义申请入会。"
+    body = ask(lat=22.54, lon=114.05, occupation="courier", union_member="false").json()
+    waiting = [s for s in body["not_covered_yet"] if s["where_to_join_the_union"]]
+    assert waiting
+    for scheme in waiting:
+        assert scheme["where_to_join_the_union"]["kind"] in {
+            "union_service_centre",
+            "union_station",
+        }
+        assert "以个人名义申请入会" in scheme["how_to_join_the_union"]
+
+
+@pytest.mark.parametrize(("name", "offered"), [("清洁工", "环卫工人"), ("农民工", "建筑劳务工")])
+def test_names_wider_than_a_schemes_trade_are_asked_about(schemes, name, offered):
+    # 《工人日报》2024-04-09: the schemes are for "建筑劳务工人和市政环卫工人"; a cleaner or a
+    # migrant worker is not necessarily either: the answer asks, offering the trades.
+    response = ask(lat=22.54, lon=114.05, occupation=name)
+    assert response.status_code == 400
+    (message,) = response.json()["errors"]["occupation"]
+    assert name in message and offered in message
+
+
+# Where a worker stands with each scheme of their region: the five states, on worked examples.
+
+
+def states(body) -> dict[str, str]:
+    lists = ("covered", "not_covered_yet", "not_for_you")
+    return {s["code"]: s["state"] for name in lists for s in body[name]}
+
+
+def test_a_gansu_courier_who_is_not_a_member_is_not_yet_covered(demo_data, schemes):
+    body = ask(city="兰州市", occupation="courier", union_member="false", age=30).json()
+    gansu = next(s for s in body["not_covered_yet"] if s["code"] == "gs-new-forms-mutual-aid")
+    assert gansu["state"] == "not_yet"
+    assert [r["condition"] for r in gansu["reasons"]] == ["union_member"]
+    member = ask("en", city="兰州市", occupation="courier", union_member="true", age=30).json()
+    gift = next(s for s in member["covered"] if s["code"] == "gs-new-forms-mutual-aid")
+    assert gift["state"] == "may_be_covered"  # given to 100,000 members: a quota
+    assert "ask your union" in gift["next_step"]
+
+
+def test_a_xiamen_courier_aged_30_can_enrol_in_yilubao_and_is_told_how(demo_data, schemes):
+    body = ask(city="厦门市", occupation="courier", union_member="false", age=30).json()
+    yilubao = next(s for s in body["covered"] if s["code"] == "xm-yilubao")
+    assert yilubao["state"] == "can_enrol"
+    assert "扫码" in yilubao["next_step"] and "0.4元" in yilubao["next_step"]
+    assert body["distances_from"] == "厦门市的市中心"
+
+
+def test_a_shenzhen_rider_of_two_months_is_not_yet_covered_and_told_why(demo_data, schemes):
+    body = ask(
+        lat=22.54,
+        lon=114.05,
+        occupation="外卖骑手",
+        union_member="true",
+        months_in_occupation=2,
+        age=25,
+    ).json()
+    assert states(body)["sz-e-road-guardian"] == "not_yet"
+    assert states(body)["sz-domestic-guardian"] == "not_for_you"  # another trade: listed apart
+    apart = next(s for s in body["not_for_you"] if s["code"] == "sz-domestic-guardian")
+    assert all("change" not in reason for reason in apart["reasons"])
+    assert body["distances_from"] == "你的位置"
+
+
+def test_a_shenzhen_sanitation_worker_is_covered_by_the_sanitation_guardian(demo_data, schemes):
+    body = ask(
+        city="深圳市", occupation="环卫工", union_member="true", months_in_occupation=12, age=50
+    ).json()
+    assert states(body)["sz-sanitation-guardian"] == "covered"
+    assert states(body)["sz-e-road-guardian"] == "not_for_you"
+
+
+def test_a_missing_age_says_so_instead_of_the_age_rule(demo_data, schemes):
+    body = ask("en", city="厦门市", occupation="courier", union_member="false").json()
+    yilubao = next(s for s in body["not_covered_yet"] if s["code"] == "xm-yilubao")
+    (reason,) = yilubao["reasons"]
+    assert reason["message"].startswith("Age not given") and reason["change"] == "Give your age."

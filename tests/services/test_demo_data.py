@@ -49,3 +49,26 @@ def test_every_demo_van_visit_passes_the_van_rules(demo_data):
             ends_at=visit.ends_at, moving=visit,
         )  # fmt: skip
         assert problem is None, (visit.pk, problem)
+
+
+def test_the_caravan_is_the_lanzhou_offices_for_insured_members(demo_data):
+    # Gansu report (2022): "中国职工保险互助会兰州办事处启动了2022年度“关爱健康·互助互济”新就业
+    # 形态劳动者免费体检活动…在保会员代表…生化全项、腹部和心脏彩超、肿瘤因子早期检测…建立健康档案".
+    checkup_demo_load()
+    caravan = CheckupEvent.objects.exclude(van=None)
+    assert caravan.exists()
+    for event in caravan:
+        assert event.organiser == "中国职工保险互助会兰州办事处"
+        assert event.members_only and event.is_synthetic
+        assert "在保会员代表" in event.eligibility_note and "健康档案" in event.eligibility_note
+        assert event.items == ["生化全项", "腹部彩超", "心脏彩超", "肿瘤因子早期检测"]
+
+
+def test_screening_days_offer_only_what_the_shenzhen_report_names(demo_data):
+    # 《工人日报》2024-04-09: "安全义修""中医义诊""大病筛查""两癌筛查""健康体检""心理咨询", and
+    # training in "外伤处置、AED设备使用"; no report lists the tests of a screening day.
+    named = {"安全义修", "中医义诊", "大病筛查", "两癌筛查", "心理咨询", "外伤处置", "AED设备使用"}
+    checkup_demo_load()
+    days = CheckupEvent.objects.filter(van=None)
+    assert days.exists()
+    assert all(set(event.items) <= named for event in days)

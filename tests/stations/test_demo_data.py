@@ -67,6 +67,32 @@ def test_every_station_lies_inside_its_own_district_polygon(demo_data):
     assert inside_shenzhen >= 1100
 
 
+def test_the_districts_of_a_city_do_not_overlap_and_no_station_lies_in_another(demo_data):
+    """龙岗区's boundary once still held 大鹏新区's polygon: 96 stations named 龙岗区 stood in
+    大鹏 (SZ-0304 at 114.438, 22.610)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT a.name, b.name,
+                   ST_Area(ST_Intersection(a.boundary, b.boundary)::geography)
+              FROM stations_adminarea a
+              JOIN stations_adminarea b ON a.city = b.city AND a.id < b.id
+             WHERE ST_Intersects(a.boundary, b.boundary)
+            """
+        )
+        overlaps = [(a, b, area) for a, b, area in cursor.fetchall() if area > 10_000]
+        cursor.execute(
+            """
+            SELECT s.code, s.district, o.name FROM stations_station s
+              JOIN stations_adminarea o ON o.city = s.city AND o.name <> s.district
+             WHERE ST_Within(s.location, o.boundary)
+            """
+        )
+        elsewhere = cursor.fetchall()
+    assert overlaps == []  # shared edges only: at most a hectare of simplification slivers
+    assert elsewhere == []
+
+
 def test_codes_are_unique_and_amenity_codes_exist_in_the_catalogue(demo_data):
     features = json.loads((FIXTURES_DIR / "stations.geojson").read_text())["features"]
     codes = [f["properties"]["code"] for f in features]
@@ -104,7 +130,10 @@ def test_xiamen_gansu_and_xian_have_their_service_centres(demo_data):
     assert love.filter(amenities__details="免费矿泉水").count() == love.count()
     for city in ("兰州市", "庆阳市", "武威市", "平凉市", "张掖市", "白银市", "西安市"):
         assert Station.objects.filter(city=city, kind=Station.Kind.UNION_SERVICE_CENTRE).exists()
-    assert Station.objects.get(city="西安市", kind="union_service_centre").name.startswith("陕西")
+    assert (
+        Station.objects.get(city="西安市", kind="union_service_centre").name
+        == "中国职工保险互助会西安办事处"
+    )
 
 
 @pytest.mark.django_db
@@ -142,3 +171,12 @@ def test_an_unreadable_fixture_is_a_clear_error(tmp_path):
     (tmp_path / "stations.geojson").write_text("{}")
     with pytest.raises(CommandError, match=r"boundaries.geojson: not a readable GeoJSON"):
         call_command("load_demo_data", directory=tmp_path, verbosity=0)
+
+
+def test_the_xiamen_rights_centre_is_led_by_the_bureau_and_says_where_and_what(demo_data):
+    # Xiamen report (2023-09-13): "该中心由市人社局牵头,市总工会、市司法局协同"; "提供案件受理、
+    # 纠纷调解、法律援助等一站式权益保障服务"; "劳动力市场大厦二楼大厅窗口".
+    centre = Station.objects.get(kind="rights_centre", city="厦门市")
+    assert centre.operator.startswith("厦门市人力资源和社会保障局")
+    assert "劳动力市场大厦二楼" in centre.notes and "法律援助" in centre.notes
+    assert centre.is_synthetic  # the point and street address are invented

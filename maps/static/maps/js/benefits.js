@@ -60,6 +60,10 @@
     const node = element("article", covered ? "card scheme covered" : "card scheme waiting");
     node.dataset.code = scheme.code;
     node.append(element("h3", null, scheme.name), element("p", "hint", scheme.operator));
+    if (scheme.state in texts.states) {
+      node.append(element("p", `state ${scheme.state}`, texts.states[scheme.state]));
+      node.append(element("p", null, scheme.next_step));
+    }
     if (!covered) {
       const reasons = element("ul", "reasons");
       for (const reason of scheme.reasons) {
@@ -74,14 +78,23 @@
         place(scheme.where_to_join_the_union, join, bounds);
         node.append(join);
       }
+      if (scheme.how_to_join_the_union) node.append(element("p", "hint", scheme.how_to_join_the_union));
     }
     node.append(element("p", "cost", cost(scheme)));
+    node.append(element("p", "hint", scheme.enrolment.how || scheme.enrolment.text));
     const cover = element("ul", "cover");
     for (const item of scheme.cover) {
       const amount = item.amount_yuan ? ` ${item.amount_yuan.toLocaleString()} ${texts.yuan}` : "";
       cover.append(element("li", null, `${item.kind}${amount}${item.rule ? ` — ${item.rule}` : ""}`));
     }
     node.append(cover);
+    if (scheme.paid_cases.length) {
+      node.append(element("h4", null, texts.paid_cases));
+      const cases = element("ul", "cases");
+      for (const item of scheme.paid_cases) cases.append(element("li", null, item.text));
+      node.append(cases);
+    }
+    if (scheme.validity) node.append(element("p", "hint", `${texts.validity}: ${scheme.validity}`));
     if (covered) {
       const how = scheme.how_to_claim;
       node.append(element("h4", null, texts.how_to_claim));
@@ -110,6 +123,15 @@
     results.append(element("h2", null, texts.not_covered_yet));
     if (!body.not_covered_yet.length) results.append(element("p", "hint", texts.nothing));
     body.not_covered_yet.forEach((scheme) => results.append(card(scheme, false, bounds)));
+    if (body.not_for_you.length) {
+      results.append(element("h2", null, texts.not_for_you));
+      const others = element("ul", "others");
+      for (const scheme of body.not_for_you) {
+        others.append(element("li", null, `${scheme.name}: ${scheme.reasons.map((r) => r.message).join(" ")}`));
+      }
+      results.append(others);
+    }
+    results.append(element("p", "hint", `${texts.distances_from}: ${body.distances_from}`));
     if (bounds.length) map.fitBounds(bounds, { maxZoom: 14, padding: [20, 20] });
   }
 
