@@ -16,9 +16,18 @@ from typing import Any
 
 from django.contrib.gis.geos import GEOSException, Point
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from stations.models import OpeningException, OpeningPeriod, Station, StationAmenity
-from stations.opening_hours import LOCAL_TZ, Period, same_day_overlaps, weekly_overlaps
+from stations.opening_hours import (
+    LOCAL_TZ,
+    WEEKDAYS_EN,
+    WEEKDAYS_ZH,
+    Period,
+    same_day_overlaps,
+    weekly_overlaps,
+)
 
 STATION_FIELDS = (
     "code",
@@ -80,7 +89,11 @@ def weekly_problem(periods: Iterable[OpeningPeriod]) -> str | None:
     if not clashes:
         return None
     day_a, a, day_b, b = clashes[0]
-    return f"periods overlap: day {day_a} {a.label()} and day {day_b} {b.label()}."
+    days = WEEKDAYS_EN if (get_language() or "").startswith("en") else WEEKDAYS_ZH
+    return _("Opening periods overlap: %(first)s and %(second)s.") % {
+        "first": f"{days[day_a]} {a.label()}",
+        "second": f"{days[day_b]} {b.label()}",
+    }
 
 
 def exceptions_problem(exceptions: Iterable[OpeningException]) -> str | None:
@@ -94,9 +107,9 @@ def exceptions_problem(exceptions: Iterable[OpeningException]) -> str | None:
             by_date.setdefault(e.date, []).append(Period(e.opens, e.closes))
     for day in sorted(by_date):
         if day in closed_dates:
-            return f"{day} is both closed all day and open."
+            return _("%(date)s is both closed all day and open.") % {"date": day.isoformat()}
         if same_day_overlaps(by_date[day]):
-            return f"exception periods on {day} overlap."
+            return _("The periods of %(date)s overlap.") % {"date": day.isoformat()}
     return None
 
 

@@ -96,5 +96,5 @@ def test_a_manager_closes_the_station_for_a_holiday_and_overlaps_are_refused(sta
     page.click("#add-period")  # two identical Monday 09:00–18:00 periods overlap
     page.click("#hours button[type=submit]")
     page.wait_for_selector("#manage-message.error")
-    assert "overlap" in page.locator("#manage-message").inner_text()
+    assert "Opening periods overlap: Mon" in page.locator("#manage-message").inner_text()
     assert list(station.opening_periods.values_list("weekday", "opens", "closes")) == periods

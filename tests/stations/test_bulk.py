@@ -166,7 +166,7 @@ def test_every_bad_row_is_listed_with_its_reason(demo_data, tmp_path):
     assert len(lines) == 7
     expected = [
         (2, "amenities", "jacuzzi"),
-        (3, "opening_hours", "overlap"),
+        (3, "opening_hours", "营业时段重叠"),
         (4, "district", "不存在区"),
         (5, "location", "is not in"),
         (7, "code", "duplicates row 6"),
