@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from config.roles import ORGANISERS, has_any_role
 from core.demo import DEMO_LABEL
+from core.language import is_english
 from core.models import Job
 from maps.builders import (
     MapSpec,
@@ -91,7 +92,7 @@ def worker_map(request: HttpRequest) -> HttpResponse:
     """The worker's map: nearest stations (open or not) with filter chips and a list, and the
     nearest upcoming check-ups; all loaded from the public API by the page's script."""
     figure = base_map(center=SHENZHEN_CENTRE, zoom=13, plugins=["cluster"], **tiles())
-    english = get_language().startswith("en")
+    english = is_english()
     chips = [
         (amenity.code, amenity.name_en if english else amenity.name)
         for amenity in sorted(
@@ -189,7 +190,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     station = station_get(code=code, moment=now)
     if station is None:
         raise Http404(_("No station with code “%s”.") % code)
-    english = get_language().startswith("en")
+    english = is_english()
     feature = json.loads(
         station_feature(station, crs=Crs.WGS84, moment=now, language=get_language())
     )

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from config.api import ERROR_400, GEOJSON, PublicApi, language, validated, validated_body
 from config.throttles import AddressThrottle
 from core.demo import DEMO_BOOKING
+from core.language import is_english
 from services.calendar import calendar_bytes, event_component
 from services.selectors import checkup_get, checkup_upcoming_list
 from services.serializers import BookingInput, UpcomingInput, event_feature
@@ -93,7 +94,7 @@ class CheckupUpcomingIcsApi(PublicApi):
     )
     def get(self, request: Request) -> HttpResponse:
         _params, found = upcoming(request)
-        english = language().startswith("en")
+        english = is_english()
         components = [
             event_component(n.event, url=event_url(request, n.event.pk), english=english)
             for n in found
@@ -132,9 +133,7 @@ class CheckupIcsApi(PublicApi):
     )
     def get(self, request: Request, event_id: int) -> HttpResponse:
         event = found_or_404(event_id)
-        component = event_component(
-            event, url=event_url(request, event_id), english=language().startswith("en")
-        )
+        component = event_component(event, url=event_url(request, event_id), english=is_english())
         return ics_response(
             calendar_bytes([component], name=str(event.kind)), f"checkup-{event_id}.ics"
         )

@@ -12,7 +12,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import ERROR_400, PublicApi, language, validated
+from config.api import ERROR_400, PublicApi, validated
+from core.language import is_english
 from services.benefits import Assessment, assess, cover_output
 from services.eligibility import CAN_ENROL, MAY_BE_COVERED, NOT_FOR_YOU, NOT_YET, Worker
 from services.models import BenefitScheme, Occupation
@@ -123,7 +124,7 @@ class BenefitsEligibleApi(PublicApi):
     )
     def get(self, request: Request) -> Response:
         params = validated(EligibleInput, request)
-        crs, english = params["crs"], language().startswith("en")
+        crs, english = params["crs"], is_english()
         if "lat" in params:
             lon, lat = to_wgs84(params["lon"], params["lat"], crs)
             place = place_at(lon=lon, lat=lat)
@@ -197,7 +198,7 @@ class BenefitSchemeListApi(PublicApi):
     )
     def get(self, request: Request) -> Response:
         params = validated(SchemeFilterInput, request)
-        english = language().startswith("en")
+        english = is_english()
         schemes = benefit_schemes()
         if "region" in params:
             region = params["region"]
@@ -222,4 +223,4 @@ class BenefitSchemeDetailApi(PublicApi):
         scheme = get_object_or_404(
             BenefitScheme.objects.prefetch_related("occupations"), pk=scheme_id
         )
-        return Response(cover_output(scheme, language().startswith("en")))
+        return Response(cover_output(scheme, is_english()))

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from config.api import language
+from core.language import is_english
 from services.models import CheckupEvent, CheckupKind, Van
 from services.selectors import (
     UNCOVERED_DAYS,
@@ -97,7 +97,7 @@ def event_feature(
     request: Request,
     distance_m: float | None = None,
 ) -> dict[str, Any]:
-    english = language.startswith("en")
+    english = is_english(language)
     properties: dict[str, Any] = {
         "id": event.pk,
         "kind": {"code": event.kind_id, "name": event.kind.name_en if english else event.kind.name},
@@ -347,7 +347,7 @@ class OccupationField(serializers.CharField):
             offered = list(dict.fromkeys(names[name] for name in close)) or list(
                 dict.fromkeys(names.values())
             )
-            english = language().startswith("en")
+            english = is_english()
             suggestions = ", ".join(
                 f"{o.name_en if english else o.name} ({o.code})" for o in offered
             )

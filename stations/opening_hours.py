@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from core.language import is_english
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -84,7 +86,7 @@ class Schedule:
 
     def describe(self, language: str) -> str:
         """A short human-readable text of the weekly hours, e.g. 'Mon–Fri 09:00–18:00'."""
-        zh = not language.startswith("en")
+        zh = not is_english(language)
         if self.is_always_open:
             return "24小时开放" if zh else "Open 24/7"
         groups = _group_days(self.weekly)

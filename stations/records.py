@@ -16,9 +16,9 @@ from typing import Any
 
 from django.contrib.gis.geos import GEOSException, Point
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.language import is_english
 from stations.models import OpeningException, OpeningPeriod, Station, StationAmenity
 from stations.opening_hours import (
     LOCAL_TZ,
@@ -89,7 +89,7 @@ def weekly_problem(periods: Iterable[OpeningPeriod]) -> str | None:
     if not clashes:
         return None
     day_a, a, day_b, b = clashes[0]
-    days = WEEKDAYS_EN if (get_language() or "").startswith("en") else WEEKDAYS_ZH
+    days = WEEKDAYS_EN if is_english() else WEEKDAYS_ZH
     return _("Opening periods overlap: %(first)s and %(second)s.") % {
         "first": f"{days[day_a]} {a.label()}",
         "second": f"{days[day_b]} {b.label()}",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.language import is_english
 from stations.coordinates import Crs, from_wgs84, in_every_crs
 from stations.models import (
     OpeningException,
@@ -369,7 +370,7 @@ def encode_station(station: StationView, *, english: bool) -> EncodedStation:
 
 def station_feature(station: StationView, *, crs: str, moment: dt.datetime, language: str) -> str:
     """One station as a GeoJSON Feature text (no distance), in the caller's language."""
-    encoded = encode_station(station, english=language.startswith("en"))
+    encoded = encode_station(station, english=is_english(language))
     return encoded.feature(crs=crs, moment=moment, distance_m=None, stale_before=stale_before())
 
 
@@ -405,7 +406,7 @@ def features_json(
 ) -> list[str]:
     """The stations found, as GeoJSON Feature texts in the order given; one query for those
     not encoded yet, none when all are."""
-    english = language.startswith("en")
+    english = is_english(language)
     moment = moment.astimezone(LOCAL_TZ)  # once, not once per station
     since, cutoff = exceptions_since(moment), stale_before()
     found = {ref.id: encoded_stations.get((ref.id, ref.version, since, english)) for ref in refs}
