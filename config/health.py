@@ -36,9 +36,7 @@ class HealthApi(PublicApi):
     )
     def get(self, request: Request) -> Response:
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT postgis_lib_version()")
-                (postgis,) = cursor.fetchone()
+            postgis = connection.ops.postgis_lib_version()
             by_city = dict(
                 Station.objects.order_by()
                 .values_list("city")

@@ -3,7 +3,6 @@ worker-facing data comes from the public API."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from itertools import groupby
 from typing import Any
@@ -46,7 +45,7 @@ from services.selectors import (
 from stations.coordinates import Crs, from_wgs84
 from stations.jobs import COVERAGE_TARGET_M, coverage_of, coverage_result
 from stations.models import Amenity, Station, StationAmenity
-from stations.opening_hours import LOCAL_TZ, WEEKDAYS_EN, WEEKDAYS_ZH
+from stations.opening_hours import LOCAL_TZ, WEEKDAYS_EN, WEEKDAYS_ZH, local_midnight
 from stations.permissions import managed_stations
 from stations.selectors import station_get
 from stations.serializers import station_feature
@@ -258,7 +257,7 @@ def tours_page(request: HttpRequest) -> HttpResponse:
         }
         for van, events in by_van
     ]
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
+    start = local_midnight(day)
     candidates = planning_candidates(
         city=city, before=start, uncovered_km=UNCOVERED_KM, uncovered_days=UNCOVERED_DAYS
     )

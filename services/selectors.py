@@ -15,7 +15,7 @@ from services.planning import Candidate, VanDay
 from stations.conditions import Condition, where_clause
 from stations.models import AdminArea, Station
 from stations.nearest import nearest_rows
-from stations.opening_hours import LOCAL_TZ
+from stations.opening_hours import LOCAL_TZ, local_midnight
 from stations.selectors import station_nearest_list
 
 EVENT_TABLE = CheckupEvent._meta.db_table
@@ -160,8 +160,8 @@ def planning_van_days(
         CheckupEvent.objects.filter(
             van__in=vans,
             status=CheckupEvent.Status.SCHEDULED,
-            starts_at__gte=dt.datetime.combine(first, dt.time(0), tzinfo=LOCAL_TZ),
-            starts_at__lt=dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), LOCAL_TZ),
+            starts_at__gte=local_midnight(first),
+            starts_at__lt=local_midnight(last + dt.timedelta(days=1)),
         ).values_list("van_id", "starts_at")
     )
     busy_days = {(van_id, starts.astimezone(LOCAL_TZ).date()) for van_id, starts in busy}
@@ -294,7 +294,7 @@ def checkups_at_station(*, station_id: int, starts_from: dt.datetime, limit: int
 def van_visits_on(*, day: dt.date, city: str) -> list[CheckupEvent]:
     """The scheduled van visits that start on ``day`` (local time) in ``city``, by van, then
     start time."""
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
+    start = local_midnight(day)
     in_city = AdminArea.objects.filter(city=city, boundary__covers=OuterRef("location"))
     return list(
         checkup_queryset()

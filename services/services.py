@@ -33,7 +33,7 @@ from services.selectors import (
     planning_van_days,
 )
 from stations.models import Station
-from stations.opening_hours import LOCAL_TZ
+from stations.opening_hours import LOCAL_TZ, local_midnight
 
 # Mainland China mobile numbers: 11 digits from 13x–19x, optionally written with +86 / 0086 /
 # 86 and spaces or dashes.
@@ -156,7 +156,7 @@ def van_travel_time(origin: Point, destination: Point) -> dt.timedelta:
 
 
 def _same_day_visits(van: Van, day: dt.date, moving: CheckupEvent | None):
-    local_day_start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
+    local_day_start = local_midnight(day)
     visits = van.visits.filter(
         status=CheckupEvent.Status.SCHEDULED,
         starts_at__gte=local_day_start,
@@ -345,7 +345,7 @@ def tour_plan(
         city=request.city,
         district=request.district,
         codes=request.station_codes,
-        before=dt.datetime.combine(request.first_day, dt.time(0), tzinfo=LOCAL_TZ),
+        before=local_midnight(request.first_day),
         uncovered_km=request.uncovered_km,
         uncovered_days=request.uncovered_days,
     )

@@ -31,6 +31,11 @@ def local_today() -> dt.date:
     return dt.datetime.now(LOCAL_TZ).date()
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The moment ``day`` begins in Asia/Shanghai."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
+
+
 def minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
 
