@@ -41,7 +41,7 @@ def checkup_upcoming_list(
     """Scheduled events starting between the two moments, nearest first (exact geodesic metres,
     then start time): the same index-driven exact search as for stations."""
     conditions = [
-        Condition(f"{EVENT_TABLE}.status = 'scheduled'"),
+        Condition(f"{EVENT_TABLE}.status = '{CheckupEvent.Status.SCHEDULED.value}'"),
         Condition(f"{EVENT_TABLE}.starts_at BETWEEN %s AND %s", (starts_from, starts_to)),
     ]
     if kinds:
@@ -95,7 +95,7 @@ def planning_candidates(
     """The open stations of a city (or district, or these codes) a van could visit, each with
     its demand; ``uncovered`` when no event (not cancelled) started within ``uncovered_km``
     in the ``uncovered_days`` before ``before``."""
-    filters, params = ["s.city = %s", "s.status = 'open'"], [city]
+    filters, params = ["s.city = %s", "s.status = %s"], [city, Station.Status.OPEN.value]
     if district:
         filters.append("s.district = %s")
         params.append(district)
@@ -107,7 +107,7 @@ def planning_candidates(
                s.is_synthetic,
                NOT EXISTS (
                    SELECT 1 FROM {EVENT_TABLE} e
-                    WHERE e.status <> 'cancelled'
+                    WHERE e.status <> %s
                       AND e.starts_at >= %s AND e.starts_at < %s
                       AND ST_DWithin(e.location::geography, s.location::geography, %s))
           FROM stations_station s
@@ -116,7 +116,8 @@ def planning_candidates(
     """
     since = before - dt.timedelta(days=uncovered_days)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, before, uncovered_km * 1000, *params])
+        cancelled = CheckupEvent.Status.CANCELLED.value
+        cursor.execute(sql, [cancelled, since, before, uncovered_km * 1000, *params])
         rows = cursor.fetchall()
     return [
         Candidate(

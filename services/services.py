@@ -15,8 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -97,15 +98,16 @@ def booking_create(*, event_id: int, phone: str) -> Booking:
     live = Booking.objects.filter(event_id=event_id, phone_hash__in=digests, cancelled_at=None)
     if live.exists():
         raise BookingRefused(_("This phone number already has a place at this event."))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE services_checkupevent SET booked = booked + 1, updated_at = now()"
-            " WHERE id = %s AND status = 'scheduled' AND starts_at > now()"
-            " AND booked < capacity AND (NOT is_synthetic OR %s)",
-            [event_id, settings.YIZHAN_DEMO],
-        )
-        if cursor.rowcount == 0:
-            raise _why_no_place(event_id)
+    bookable = CheckupEvent.objects.filter(
+        pk=event_id,
+        status=CheckupEvent.Status.SCHEDULED,
+        starts_at__gt=Now(),
+        booked__lt=F("capacity"),
+    )
+    if not settings.YIZHAN_DEMO:
+        bookable = bookable.filter(is_synthetic=False)
+    if bookable.update(booked=F("booked") + 1, updated_at=Now()) == 0:
+        raise _why_no_place(event_id)
     try:
         with transaction.atomic():
             return Booking.objects.create(

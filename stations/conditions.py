@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from stations.models import Station
 from stations.opening_hours import LOCAL_TZ
 
 
@@ -69,8 +70,9 @@ def open_at(moment: dt.datetime) -> Condition:
     day, t = local.date(), local.time().replace(microsecond=0, tzinfo=None)
     today = _day_open(day, t, same_day=True)
     last_night = _day_open(day - dt.timedelta(days=1), t, same_day=False)
+    is_open = f"stations_station.status = '{Station.Status.OPEN.value}'"
     return Condition(
-        f"stations_station.status = 'open' AND (({today.sql}) OR ({last_night.sql}))",
+        f"{is_open} AND (({today.sql}) OR ({last_night.sql}))",
         today.params + last_night.params,
     )
 

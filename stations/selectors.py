@@ -250,7 +250,7 @@ SELECT ST_AsGeoJSON(c.cell, 6), nearest.metres
   CROSS JOIN LATERAL (
       SELECT min(ST_DistanceSpheroid(c.centre, k.location, %(spheroid)s)) AS metres
         FROM (SELECT s.location FROM stations_station s
-               WHERE s.status = 'open'
+               WHERE s.status = %(open)s
                ORDER BY s.location <-> c.centre
                LIMIT 8) k) nearest
 """
@@ -261,10 +261,10 @@ SELECT count(*), count(*) FILTER (WHERE nearest.metres > %(target)s)
   CROSS JOIN LATERAL (
       SELECT min(ST_DistanceSpheroid(s.location, k.location, %(spheroid)s)) AS metres
         FROM (SELECT o.location FROM stations_station o
-               WHERE o.status = 'open' AND o.id <> s.id
+               WHERE o.status = %(open)s AND o.id <> s.id
                ORDER BY o.location <-> s.location
                LIMIT 8) k) nearest
- WHERE s.city = %(city)s AND s.status = 'open'
+ WHERE s.city = %(city)s AND s.status = %(open)s
 """
 
 
@@ -291,6 +291,7 @@ def station_coverage(*, city: str, target_m: float = 1000, max_cells: int = 4000
             "dy": cell_m / 110_574.0,
             "spheroid": WGS84_SPHEROID,
             "target": target_m,
+            "open": Station.Status.OPEN.value,
         }
         cursor.execute(COVERAGE_SQL, params)
         cells = [(json.loads(geometry), metres) for geometry, metres in cursor.fetchall()]
