@@ -1,0 +1,67 @@
+"""Exact query budgets of every list and detail endpoint, on the demo data: a change that adds a
+query per row (or per anything) fails here. Each is asked twice and counted the second time, as
+a long-running worker serves it (per-process caches such as the amenity codes are warm)."""
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from config.roles import Role
+from services.benefits import benefit_schemes_load
+from services.demo_data import checkup_demo_load
+from services.models import BenefitScheme, CheckupEvent
+from stations.models import Station
+from tests.stations.factories import UserFactory, manager_of
+
+pytestmark = pytest.mark.django_db
+SHENZHEN = "lat=22.54&lon=114.05"
+LANZHOU = "lat=36.06&lon=103.83"
+
+BUDGETS = [
+    # (who asks, path, queries)
+    ("anyone", f"/api/v1/stations/nearest/?{SHENZHEN}&limit=30", 1),
+    ("anyone", f"/api/v1/stations/nearest/?{SHENZHEN}&amenity=drinking_water&open_now=true", 1),
+    ("anyone", "/api/v1/stations/?bbox=113.9,22.5,114.1,22.6", 2),  # count, page
+    ("anyone", "/api/v1/stations/SZ-0001/", 1),
+    ("anyone", "/api/v1/amenities/", 1),
+    ("anyone", f"/api/v1/checkups/upcoming/?{LANZHOU}&limit=20", 2),
+    ("anyone", "/api/v1/checkups/{event}/", 1),
+    ("anyone", "/api/v1/checkups/{event}.ics", 1),
+    ("anyone", f"/api/v1/checkups/upcoming.ics?{LANZHOU}", 2),
+    ("anyone", "/api/v1/benefits/schemes/", 2),  # schemes, their occupations
+    ("anyone", "/api/v1/benefits/schemes/{scheme}/", 2),
+    # Eligibility grows with the schemes found: the nearest claim points are looked up per
+    # covered scheme, and where to join the union once (known; to be batched).
+    ("anyone", f"/api/v1/benefits/eligible/?{SHENZHEN}&occupation=courier&union_member=false", 8),
+    ("anyone", "/api/v1/benefits/eligible/?city=兰州市&occupation=courier&union_member=true", 9),
+    ("organiser", "/api/v1/organisers/vans/", 3),  # token, user's groups, vans
+    ("organiser", "/api/v1/organisers/events/", 4),  # token, groups, count, page
+    ("organiser", "/api/v1/organisers/events/{event}/", 3),
+    ("organiser", "/api/v1/organisers/vans/{van}/", 3),
+    ("manager", "/api/v1/stations/stale/", 3),
+    ("manager", "/api/v1/stations/SZ-0001/history/", 4),
+]
+
+
+@pytest.fixture
+def clients(demo_data):
+    benefit_schemes_load()
+    checkup_demo_load()
+    organiser = Token.objects.create(user=UserFactory(roles=[Role.ORGANISER]))
+    manager = Token.objects.create(user=manager_of(Station.objects.get(code="SZ-0001")))
+    return {
+        "anyone": Client(),
+        "organiser": Client(HTTP_AUTHORIZATION=f"Token {organiser.key}"),
+        "manager": Client(HTTP_AUTHORIZATION=f"Token {manager.key}"),
+    }
+
+
+@pytest.mark.parametrize(("who", "path", "queries"), BUDGETS)
+def test_query_budget(clients, django_assert_num_queries, who, path, queries):
+    event = CheckupEvent.objects.exclude(van=None).order_by("pk").first()
+    scheme = BenefitScheme.objects.order_by("pk").first()
+    url = path.format(event=event.pk, van=event.van_id, scheme=scheme.pk)
+    client = clients[who]
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
