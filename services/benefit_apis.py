@@ -14,9 +14,9 @@ from rest_framework.response import Response
 
 from config.api import ERROR_400, PublicApi, validated
 from core.language import is_english
-from services.benefits import Assessment, assess, cover_output
-from services.eligibility import CAN_ENROL, MAY_BE_COVERED, NOT_FOR_YOU, NOT_YET, Worker
-from services.models import BenefitScheme, Occupation
+from services.benefits import Assessment, Eligibility, cover_output, worker_eligibility
+from services.eligibility import CAN_ENROL, MAY_BE_COVERED, NOT_FOR_YOU, NOT_YET
+from services.models import BenefitScheme
 from services.selectors import (
     Place,
     benefit_schemes,
@@ -27,7 +27,6 @@ from services.selectors import (
 )
 from services.serializers import EligibleInput, SchemeFilterInput
 from stations.coordinates import to_wgs84
-from stations.opening_hours import local_today
 from stations.serializers import point_output
 
 # Where to join the union, in order of preference: a union service centre, else a union
@@ -126,68 +125,68 @@ class BenefitsEligibleApi(PublicApi):
         params = validated(EligibleInput, request)
         crs, english = params["crs"], is_english()
         if "lat" in params:
-            lon, lat = to_wgs84(params["lon"], params["lat"], crs)
-            place = place_at(lon=lon, lat=lat)
+            place = place_at(
+                **dict(
+                    zip(("lon", "lat"), to_wgs84(params["lon"], params["lat"], crs), strict=True)
+                )
+            )
         else:
             place = place_of_city(city=params["city"])
-        occupation = Occupation.objects.get(pk=params["occupation"])
-        worker = Worker(
-            occupation=occupation.code,
+        found = worker_eligibility(
+            occupation_code=params["occupation"],
             union_member=params["union_member"],
             months_in_occupation=params.get("months_in_occupation"),
             age=params.get("age"),
-            province=place and place.province,
-            city=place and place.city,
-            district=place and place.district,
-            today=local_today(),
+            place=place,
+            english=english,
         )
-        schemes = benefit_schemes()
-        names = {
-            o.code: (o.name_en if english else o.name) for s in schemes for o in s.occupations.all()
-        }
-        found = assess(schemes, worker, names)
-        covered = [a for a in found if a.covers]
-        waiting = [a for a in found if a.state == NOT_YET]
-        others = [a for a in found if a.state == NOT_FOR_YOU]
-        union_reason = any(r.condition == "union_member" for a in waiting for r in a.reasons)
-        join_at = where_to_join(place, crs) if union_reason else None  # once, for all schemes
-        return Response(
-            {
-                "worker": {
-                    "occupation": {
-                        "code": occupation.code,
-                        "name": occupation.name_en if english else occupation.name,
-                    },
-                    "union_member": worker.union_member,
-                    "months_in_occupation": worker.months_in_occupation,
-                    "age": worker.age,
-                    "place": place
-                    and {
-                        "province": place.province,
-                        "city": place.city,
-                        "district": place.district,
-                        "point": point_output(place.lon, place.lat, crs),
-                    },
-                },
-                "note": None
-                if place
-                else _(
-                    "Your position is outside the regions yizhan knows: only national "
-                    "schemes are shown."
-                ),
-                "crs": crs,
-                "distances_from": _("your position")
-                if "lat" in params
-                else _("the centre of %(city)s") % {"city": params["city"]},
-                "covered": [
-                    covered_output(a, place=place, crs=crs, english=english) for a in covered
-                ],
-                "not_covered_yet": [
-                    not_covered_output(a, join_at=join_at, english=english) for a in waiting
-                ],
-                "not_for_you": [not_for_you_output(a, english=english) for a in others],
-            }
+        from_where = (
+            _("your position")
+            if "lat" in params
+            else _("the centre of %(city)s") % {"city": params["city"]}
         )
+        return Response(eligibility_output(found, crs=crs, english=english, from_where=from_where))
+
+
+def eligibility_output(
+    found: Eligibility, *, crs: str, english: bool, from_where: str
+) -> dict[str, Any]:
+    place, worker, occupation = found.place, found.worker, found.occupation
+    join_at = where_to_join(place, crs) if found.membership_missing else None  # once for all
+    return {
+        "worker": {
+            "occupation": {
+                "code": occupation.code,
+                "name": occupation.name_en if english else occupation.name,
+            },
+            "union_member": worker.union_member,
+            "months_in_occupation": worker.months_in_occupation,
+            "age": worker.age,
+            "place": place
+            and {
+                "province": place.province,
+                "city": place.city,
+                "district": place.district,
+                "point": point_output(place.lon, place.lat, crs),
+            },
+        },
+        "note": None
+        if place
+        else _(
+            "Your position is outside the regions yizhan knows: only national schemes are shown."
+        ),
+        "crs": crs,
+        "distances_from": from_where,
+        "covered": [
+            covered_output(a, place=place, crs=crs, english=english) for a in found.covered
+        ],
+        "not_covered_yet": [
+            not_covered_output(a, join_at=join_at, english=english) for a in found.in_state(NOT_YET)
+        ],
+        "not_for_you": [
+            not_for_you_output(a, english=english) for a in found.in_state(NOT_FOR_YOU)
+        ],
+    }
 
 
 class BenefitSchemeListApi(PublicApi):
@@ -199,17 +198,7 @@ class BenefitSchemeListApi(PublicApi):
     def get(self, request: Request) -> Response:
         params = validated(SchemeFilterInput, request)
         english = is_english()
-        schemes = benefit_schemes()
-        if "region" in params:
-            region = params["region"]
-            schemes = [s for s in schemes if s.region_name == region or s.region_level == region]
-        if "occupation" in params:
-            code = params["occupation"]
-            schemes = [
-                s
-                for s in schemes
-                if not s.occupations.all() or code in {o.code for o in s.occupations.all()}
-            ]
+        schemes = benefit_schemes(region=params.get("region"), occupation=params.get("occupation"))
         results = [cover_output(scheme, english) for scheme in schemes]
         return Response({"count": len(results), "results": results})
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from services.eligibility import (
+    NOT_YET,
     Reason,
     Terms,
     Worker,
@@ -23,6 +24,8 @@ from services.eligibility import (
     state_of,
 )
 from services.models import BenefitScheme, Occupation
+from services.selectors import Place, benefit_schemes
+from stations.opening_hours import local_today
 
 BENEFITS_FILE = Path(settings.BASE_DIR) / "fixtures" / "benefits.json"
 SCHEME_FIELDS = [
@@ -136,6 +139,56 @@ def assess(
             continue
         found.append(Assessment(scheme, reasons_not_covered(terms, worker, occupation_names)))
     return sorted(found, key=lambda a: (not a.covers, not a.can_change, a.scheme.code))
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Where a worker stands with every current scheme of their region."""
+
+    worker: Worker
+    occupation: Occupation
+    place: Place | None
+    assessments: list[Assessment]
+
+    def in_state(self, *states: str) -> list[Assessment]:
+        return [a for a in self.assessments if a.state in states]
+
+    @property
+    def covered(self) -> list[Assessment]:
+        return [a for a in self.assessments if a.covers]
+
+    @property
+    def membership_missing(self) -> bool:
+        """Joining the union is one of the things that would change a ``not_yet``."""
+        return any(r.condition == "union_member" for a in self.in_state(NOT_YET) for r in a.reasons)
+
+
+def worker_eligibility(
+    *,
+    occupation_code: str,
+    union_member: bool | None,
+    months_in_occupation: int | None,
+    age: int | None,
+    place: Place | None,
+    english: bool,
+) -> Eligibility:
+    """Assess every scheme for a worker of ``occupation_code`` at ``place``."""
+    occupation = Occupation.objects.get(pk=occupation_code)
+    worker = Worker(
+        occupation=occupation.code,
+        union_member=union_member,
+        months_in_occupation=months_in_occupation,
+        age=age,
+        province=place and place.province,
+        city=place and place.city,
+        district=place and place.district,
+        today=local_today(),
+    )
+    schemes = benefit_schemes()
+    names = {
+        o.code: (o.name_en if english else o.name) for s in schemes for o in s.occupations.all()
+    }
+    return Eligibility(worker, occupation, place, assess(schemes, worker, names))
 
 
 def cover_output(scheme: BenefitScheme, english: bool) -> dict[str, Any]:

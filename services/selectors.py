@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from services.models import BenefitScheme, CheckupEvent, Occupation, Van
 from services.planning import Candidate, VanDay
@@ -256,8 +256,17 @@ def occupation_names() -> dict[str, Occupation]:
     return names
 
 
-def benefit_schemes() -> list[BenefitScheme]:
-    return list(BenefitScheme.objects.prefetch_related("occupations").order_by("code"))
+def benefit_schemes(
+    *, region: str | None = None, occupation: str | None = None
+) -> list[BenefitScheme]:
+    """The schemes, by code: of a region (its name or level: 深圳市, national…) and open to an
+    occupation (schemes for every occupation included), when given."""
+    schemes = BenefitScheme.objects.prefetch_related("occupations").order_by("code")
+    if region:
+        schemes = schemes.filter(Q(region_name=region) | Q(region_level=region))
+    if occupation:
+        schemes = schemes.filter(Q(occupations=None) | Q(occupations=occupation)).distinct()
+    return list(schemes)
 
 
 def stations_near(
