@@ -199,11 +199,16 @@ def test_an_accept_waiting_for_a_van_holds_no_other_van():
             cursor.execute("SELECT id FROM services_van WHERE id = %s FOR UPDATE", [vans[0].pk])
             url = f"/api/v1/planning/van-tours/{proposal}/accept/"
             accepted: list = []
-            thread = threading.Thread(
-                target=lambda: accepted.append(
-                    organiser.post(url, content_type="application/json").status_code
-                )
-            )
+
+            def accept() -> None:
+                try:
+                    accepted.append(
+                        organiser.post(url, content_type="application/json").status_code
+                    )
+                finally:
+                    connections.close_all()  # the thread's own session, or it outlives the test
+
+            thread = threading.Thread(target=accept)
             thread.start()
             waiting_for_the_lowest_van(cursor)
             for van in vans[1:]:  # not one of the others is taken meanwhile
