@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from stations.demo_data import demo_data_load
+from tests.conftest import demo_restore
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
 # around it are still synchronous.
@@ -47,9 +47,9 @@ def browser(django_db_setup):
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, demo_snapshot):
     """The demo stations, committed so that the live server sees them."""
-    demo_data_load()
+    demo_restore()
 
 
 @pytest.fixture
