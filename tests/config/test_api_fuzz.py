@@ -14,6 +14,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FlakyStrategyDefinition
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -77,11 +78,14 @@ test_administrator = every_operation_as("administrator", max_examples=1)
 
 
 def schema_as(role):
-    """The schema, whose calls carry a token of ``role`` as configured (not generated) auth."""
-    if role is None:
-        return schema
+    """The schema for call sequences: valid data only (the phase above sends invalid data to
+    every operation; in a sequence, drawing an invalid value of a type other than the one a
+    previous step drew makes Hypothesis refuse the run as inconsistent), with a token of
+    ``role`` as configured, not generated, auth."""
     role_schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
-    role_schema.config.generation.update(modes=["positive", "negative"])
+    role_schema.config.generation.update(modes=["positive"])
+    if role is None:
+        return role_schema
     authorization = credentials(role)["Authorization"]
 
     @role_schema.auth()
@@ -110,12 +114,21 @@ def test_call_sequences(role):
                 response, excluded_checks=[positive_data_acceptance], transport_kwargs=kwargs
             )
 
-    Workflow.run(
-        settings=settings(
-            max_examples=STATEFUL_SEQUENCES,
-            stateful_step_count=6,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            phases=[Phase.generate],
-        )
+    run_settings = settings(
+        max_examples=STATEFUL_SEQUENCES,
+        stateful_step_count=6,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate],
     )
+    # Schemathesis draws a step's data from earlier answers, and Hypothesis now and then refuses
+    # such a run as inconsistent (FlakyStrategyDefinition, about one run in eight here): that is
+    # the tool's, not the API's, so the sequences are drawn afresh, up to three times. A failure
+    # of the API (a check failing) is never retried.
+    for attempt in range(3):
+        try:
+            Workflow.run(settings=run_settings)
+            break
+        except FlakyStrategyDefinition:
+            if attempt == 2:
+                raise
