@@ -7,7 +7,7 @@
   const error = document.getElementById("error");
   const map = window.yizhanMap;
   const markers = L.layerGroup().addTo(map);
-  const { element, distance, language } = window.yizhan;
+  const { element, distance, language, popup } = window.yizhan;
 
   function showError(message) {
     error.textContent = message;
@@ -44,9 +44,7 @@
   function place(station, list, bounds) {
     const [lon, lat] = station.location;
     const marker = L.circleMarker([lat, lon], { radius: 8, color: "#b3261e", weight: 2 });
-    const content = element("div");
-    content.append(element("strong", null, station.name), element("div", null, station.address));
-    marker.bindPopup(content).addTo(markers);
+    marker.bindPopup(popup(station.name, station.address)).addTo(markers);
     bounds.push([lat, lon]);
     const item = element("li", "station");
     const name = element("strong", null, station.name);

@@ -16,6 +16,16 @@ window.yizhan = {
     return String(value).replace(/[&<>"']/g, (c) => replacements[c]);
   },
 
+  // A map popup from plain texts: a bold title and one line per other text, set as text
+  // (never parsed as HTML, whatever the data holds).
+  popup(title, ...lines) {
+    const { element } = window.yizhan;
+    const content = element("div");
+    content.append(element("strong", null, title));
+    for (const line of lines) content.append(element("div", null, line));
+    return content;
+  },
+
   // The badge of an invented (demo) station, event or place.
   demoBadge() {
     const label = JSON.parse(document.getElementById("demo-label").textContent);

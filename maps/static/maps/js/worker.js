@@ -4,7 +4,7 @@
   const settings = JSON.parse(document.getElementById("page-settings").textContent);
   const texts = settings.texts;
   const map = window.yizhanMap;
-  const { element, distance, language } = window.yizhan;
+  const { element, distance, language, popup } = window.yizhan;
   const stationsLayer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
   const checkupsLayer = L.layerGroup();
   stationsLayer.addTo(map);
@@ -25,14 +25,6 @@
   function dot(kind) {
     const className = kind === "checkup" ? "checkup-marker" : "station-marker";
     return L.divIcon({ className, html: `<span class="dot ${kind}"></span>`, iconSize: [18, 18] });
-  }
-
-  // A popup from plain texts: a bold title and one line per other text (never parsed as HTML).
-  function popup(title, ...lines) {
-    const content = element("div");
-    content.append(element("strong", null, title));
-    for (const line of lines) content.append(element("div", null, line));
-    return content;
   }
 
   function chosenAmenities() {
