@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from config.api import validated
+from core.api import validated
 from stations.conditions import filter_queryset, station_conditions
 from stations.models import Station
 from stations.serializers import NearestInput

@@ -22,7 +22,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from geographiclib.geodesic import Geodesic  # noqa: E402
 
-from stations.nearest import (  # noqa: E402
+from core.nearest import (  # noqa: E402
     first_round_candidates,
     knn_params,
     knn_statement,

@@ -20,9 +20,9 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()
 
-from services.planning import Candidate, VanDay, plan_tours, plan_tours_greedy, problem  # noqa: E402
-from services.selectors import UNCOVERED_WEIGHT, WORKERS_PER_SEAT, distance_matrix  # noqa: E402
-from services.services import van_travel_seconds  # noqa: E402
+from services.checkups.services import van_travel_seconds  # noqa: E402
+from services.planning.planners import Candidate, VanDay, plan_tours, plan_tours_greedy, problem  # noqa: E402
+from services.planning.selectors import UNCOVERED_WEIGHT, WORKERS_PER_SEAT, distance_matrix  # noqa: E402
 
 CANDIDATES = 300
 VANS = 5

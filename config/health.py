@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import PublicApi
+from core.api import PublicApi
 from stations.models import Station
 
 

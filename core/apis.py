@@ -16,10 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import JsonOnlyNegotiation
-from config.roles import Role, has_role
+from core.api import JsonOnlyNegotiation
+from core.localtime import local_iso
 from core.models import Job
-from stations.opening_hours import local_iso
+from core.roles import Role, has_role
 
 JOB = OpenApiResponse(
     OpenApiTypes.OBJECT,

@@ -3,7 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """What every yizhan app uses: for now, long work run as jobs outside the request."""
+    """What every yizhan app uses: the API's building blocks (base views, fields, the error
+    shape), roles and permissions, authentication and throttles, local time, coordinates, the
+    exact nearest-N query, phone numbers, the admin's map widget, and jobs run outside the
+    request."""
 
     name = "core"
     verbose_name = _("yizhan core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from core.roles import ensure_role_groups
+
+        # After every app's migrate: the last call, once every app's permissions exist, wins.
+        post_migrate.connect(ensure_role_groups, dispatch_uid="yizhan-role-groups")

@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.exceptions import Refused
+from core.exceptions import Refused
 from core.models import Job
 
 logger = logging.getLogger("yizhan.jobs")
@@ -38,7 +38,7 @@ LOCK_CLASS = 72_011  # the advisory locks' first key: "a running job" (the secon
 def job_kind(kind: str) -> Callable[[Runner], Runner]:
     """Register ``runner(parameters, progress) -> result`` as what a ``kind`` job does. The
     result must be JSON; ``progress(share)`` reports the share done (0–1); a
-    :class:`~config.exceptions.Refused` is a failure whose message the job keeps for its
+    :class:`~core.exceptions.Refused` is a failure whose message the job keeps for its
     reader."""
 
     def register(runner: Runner) -> Runner:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from core.demo import DEMO_LABEL, DEMO_NOTICE
-from services.selectors import synthetic_events_present
+from services.checkups.selectors import synthetic_events_present
 from stations.selectors import synthetic_stations_present
 
 DEMO_PRESENT_KEY = "pages:demo-data-present"

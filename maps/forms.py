@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stations.opening_hours import local_today
+from core.localtime import local_today
 
 DEFAULT_CITY = "兰州市"
 

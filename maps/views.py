@@ -3,7 +3,6 @@ worker-facing data comes from the public API."""
 
 from __future__ import annotations
 
-import json
 from itertools import groupby
 from typing import Any
 
@@ -18,10 +17,12 @@ from django.utils.html import json_script
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.roles import ORGANISERS, has_any_role
+from core.coordinates import Crs, from_wgs84
 from core.demo import DEMO_LABEL
 from core.language import is_english
+from core.localtime import LOCAL_TZ, local_midnight
 from core.models import Job
+from core.roles import ORGANISERS, has_any_role
 from maps.builders import (
     MapSpec,
     TourStop,
@@ -32,23 +33,16 @@ from maps.builders import (
     tours_map,
 )
 from maps.forms import TourPageForm
-from services.models import CheckupEvent, Occupation
-from services.selectors import (
-    UNCOVERED_DAYS,
-    UNCOVERED_KM,
-    checkups_at_station,
-    known_cities,
-    place_of_city,
-    planning_candidates,
-    van_visits_on,
-)
-from stations.coordinates import Crs, from_wgs84
+from services.benefits.models import Occupation
+from services.checkups.models import CheckupEvent
+from services.checkups.selectors import checkups_at_station, van_visits_on
+from services.planning.selectors import UNCOVERED_DAYS, UNCOVERED_KM, planning_candidates
+from stations.geojson import station_properties
 from stations.jobs import COVERAGE_TARGET_M, coverage_of, coverage_result
 from stations.models import Amenity, Station, StationAmenity
-from stations.opening_hours import LOCAL_TZ, WEEKDAYS_EN, WEEKDAYS_ZH, local_midnight
+from stations.opening_hours import WEEKDAYS_EN, WEEKDAYS_ZH
 from stations.permissions import managed_stations
-from stations.selectors import station_get
-from stations.serializers import station_feature
+from stations.selectors import known_cities, place_of_city, station_get
 
 CHINA_CENTRE = (30.0, 110.0)
 SHENZHEN_CENTRE = (22.543, 114.057)
@@ -190,9 +184,6 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     if station is None:
         raise Http404(_("No station with code “%s”.") % code)
     english = is_english()
-    feature = json.loads(
-        station_feature(station, crs=Crs.WGS84, moment=now, language=get_language())
-    )
     user = request.user
     can_manage = user.is_authenticated and managed_stations(user).filter(code=code).exists()
     lat, lon = on_tiles(station.lon, station.lat)
@@ -201,7 +192,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "maps/station.html",
         {
-            "station": feature["properties"],
+            "station": station_properties(station, moment=now, language=get_language()),
             "map": map_context(figure),
             "checkups": checkups_at_station(station_id=station.id, starts_from=now),
             "can_manage": can_manage,

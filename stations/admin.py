@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from maps.widgets import LocalMapAdmin
+from core.widgets import LocalMapAdmin
 from stations.models import (
     AdminArea,
     Amenity,

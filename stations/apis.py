@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -12,14 +13,14 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import (
+from core.api import (
     ERROR_400,
     GEOJSON,
     AuthenticatedApi,
@@ -31,14 +32,16 @@ from config.api import (
     validated,
     validated_body,
 )
-from config.throttles import AddressThrottle
 from core.apis import JOB, job_accepted
-from stations.coordinates import to_wgs84
+from core.coordinates import to_wgs84
+from core.fields import CrsInput, point_echo
+from core.localtime import LOCAL_TZ
+from core.throttles import AddressThrottle
 from stations.geocoding import geocode
+from stations.geojson import features_json, json_response, station_feature, unencoded
 from stations.jobs import export_of, export_path
 from stations.models import Amenity
-from stations.opening_hours import LOCAL_TZ
-from stations.permissions import check_manages, may_manage_stations
+from stations.permissions import IsStationManager
 from stations.selectors import (
     StationRef,
     station_get,
@@ -46,10 +49,10 @@ from stations.selectors import (
     station_list,
     station_nearest_list,
     station_stale_list,
+    station_views,
 )
 from stations.serializers import (
     AmenityCodeField,
-    CrsInput,
     DetailInput,
     NearestInput,
     StationAmenityAddInput,
@@ -57,10 +60,6 @@ from stations.serializers import (
     StationChangeOutput,
     StationListInput,
     StationPatchInput,
-    features_json,
-    json_response,
-    point_echo,
-    station_feature,
 )
 from stations.services import (
     etag,
@@ -138,8 +137,18 @@ class StationNearestApi(PublicApi):
                     "limit": params["limit"],
                 },
             },
-            features_json(found, crs=crs, moment=moment, language=lang),
+            station_features(found, crs=crs, moment=moment, language=lang),
         )
+
+
+def station_features(
+    refs: list[StationRef], *, crs: str, moment: dt.datetime, language: str
+) -> list[str]:
+    """The stations found as GeoJSON Feature texts: the encoding cache answers for most; one
+    query fetches the rest (none when all are cached)."""
+    missing = unencoded(refs, moment=moment, language=language)
+    fetched = station_views(missing, moment=moment) if missing else []
+    return features_json(refs, fetched, crs=crs, moment=moment, language=language)
 
 
 def station_feature_response(
@@ -162,19 +171,12 @@ def station_feature_response(
 class ManagerApi(AuthenticatedApi):
     """A station manager's (or an administrator's) operation on one station."""
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        if request.method not in SAFE_METHODS or self.manager_reads:
-            check_manages(request.user, kwargs["code"])
-
-    manager_reads = True
-    """False when reading is public and only writes are the manager's."""
+    permission_classes = (IsStationManager,)
 
 
 class StationDetailApi(ManagerApi):
-    manager_reads = False
-
     def get_permissions(self):
+        """Reading a station is public; changing it is its managers'."""
         return [AllowAny()] if self.request.method in SAFE_METHODS else super().get_permissions()
 
     @extend_schema(
@@ -327,7 +329,7 @@ def station_page_response(
     rows = paginator.paginate_queryset(
         stations.values_list("id", "code", "version"), request, view=view
     )
-    features = features_json(
+    features = station_features(
         [StationRef(*row) for row in rows], crs=crs, moment=timezone.now(), language=language()
     )
     document = {
@@ -377,6 +379,8 @@ class AmenityListApi(PublicApi):
 
 
 class StationStaleApi(AuthenticatedApi):
+    permission_classes = (IsStationManager,)
+
     @extend_schema(
         operation_id="stations_stale",
         summary="The caller's stations not verified or changed recently (managers)",
@@ -384,8 +388,6 @@ class StationStaleApi(AuthenticatedApi):
         responses={200: GEOJSON, 401: ERROR_401, 403: ERROR_403},
     )
     def get(self, request: Request) -> HttpResponse:
-        if not may_manage_stations(request.user):
-            raise PermissionDenied(_("Only station managers and administrators may do this."))
         crs = validated(CrsInput, request)["crs"]
         stale = station_stale_list(user=request.user)
         return station_page_response(

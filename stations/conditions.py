@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from core.localtime import LOCAL_TZ
 from stations.models import Station
-from stations.opening_hours import LOCAL_TZ
 
 
 @dataclass(frozen=True)

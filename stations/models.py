@@ -24,7 +24,7 @@ class PointY(Func):
 
 def planar_knn_index(name: str) -> SpGistIndex:
     """An SP-GiST quad-tree over ``location`` as PostgreSQL's own point (lon, lat): the index
-    through which :mod:`stations.nearest` finds nearest-query candidates (see there for why
+    through which :mod:`core.nearest` finds nearest-query candidates (see there for why
     not the geometry's GiST index)."""
     return SpGistIndex(Func(PointX("location"), PointY("location"), function="point"), name=name)
 

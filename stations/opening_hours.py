@@ -10,30 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from core.language import is_english
+from core.localtime import LOCAL_TZ
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 WEEKDAYS_ZH = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
-
-def local_iso(moment: dt.datetime | None) -> str | None:
-    """An aware moment as ISO-8601 in Asia/Shanghai time (None stays None)."""
-    return moment and moment.astimezone(LOCAL_TZ).isoformat()
-
-
-def local_today() -> dt.date:
-    """Today's date in Asia/Shanghai."""
-    return dt.datetime.now(LOCAL_TZ).date()
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    """The moment ``day`` begins in Asia/Shanghai."""
-    return dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)
 
 
 def minutes(t: dt.time) -> int:

@@ -1,19 +1,17 @@
-"""Who may change which station: its managers, and administrators. Raised as API errors:
-401 for nobody logged in (the authentication classes say so), 403 for anybody else."""
+"""Who may change which station: its managers, and administrators. One DRF permission,
+:class:`IsStationManager`, says so for every manager endpoint: 401 for nobody logged in (the
+authentication classes say so), 403 for anybody else, 404 for a station that does not exist."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import NotFound, PermissionDenied
 
-from config.roles import STATION_KEEPERS, Role, has_any_role, has_role
+from core.roles import STATION_KEEPERS, HasRole, Role, has_role
 from stations.models import Station
-
-
-def may_manage_stations(user: AbstractBaseUser) -> bool:
-    return has_any_role(user, STATION_KEEPERS)
 
 
 def managed_stations(user: AbstractBaseUser) -> QuerySet[Station]:
@@ -25,12 +23,19 @@ def managed_stations(user: AbstractBaseUser) -> QuerySet[Station]:
     return Station.objects.none()
 
 
-def check_manages(user: AbstractBaseUser, code: str) -> None:
-    """Raise unless ``user`` may read the manager's view of, and change, station ``code``."""
-    if not may_manage_stations(user):
-        raise PermissionDenied(_("Only station managers and administrators may do this."))
-    if managed_stations(user).filter(code=code).exists():
-        return
-    if not Station.objects.filter(code=code).exists():
-        raise NotFound(_("No station with code “%s”.") % code)
-    raise PermissionDenied(_("You do not manage station “%s”.") % code)
+class IsStationManager(HasRole):
+    """A station manager or an administrator; on a view with a station ``code`` in its URL, one
+    who manages that station."""
+
+    roles = STATION_KEEPERS
+    message = gettext_lazy("Only station managers and administrators may do this.")
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        code = view.kwargs.get("code")
+        if code is None or managed_stations(request.user).filter(code=code).exists():
+            return True
+        if not Station.objects.filter(code=code).exists():
+            raise NotFound(_("No station with code “%s”.") % code)
+        raise PermissionDenied(_("You do not manage station “%s”.") % code)

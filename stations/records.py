@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.language import is_english
+from core.localtime import LOCAL_TZ
 from stations.models import OpeningException, OpeningPeriod, Station, StationAmenity
 from stations.opening_hours import (
-    LOCAL_TZ,
     WEEKDAYS_EN,
     WEEKDAYS_ZH,
     Period,

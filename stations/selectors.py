@@ -15,16 +15,19 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.gis.geos import Polygon
+from django.contrib.gis.db.models import Union
+from django.contrib.gis.db.models.functions import PointOnSurface
+from django.contrib.gis.geos import Point, Polygon
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from core.localtime import LOCAL_TZ
+from core.nearest import WGS84_SPHEROID, nearest_rows
 from stations.conditions import filter_queryset, station_conditions, where_clause
-from stations.models import Amenity, Station, StationChange
-from stations.nearest import WGS84_SPHEROID, nearest_rows
-from stations.opening_hours import LOCAL_TZ, Period, Schedule
+from stations.models import AdminArea, Amenity, Station, StationChange
+from stations.opening_hours import Period, Schedule
 from stations.permissions import managed_stations
 
 _amenity_codes: list[str] = []
@@ -155,7 +158,7 @@ def station_nearest_list(
 ) -> list[StationRef]:
     """The ``limit`` stations nearest to (lon, lat) by geodesic distance (ties by code), each
     with ``distance_m``; exactly the brute-force answer, found through the GiST index
-    (:func:`stations.nearest.nearest_rows`)."""
+    (:func:`core.nearest.nearest_rows`)."""
     conditions = station_conditions(
         amenities=amenities, kinds=kinds, open_moment=open_moment, cities=cities
     )
@@ -303,3 +306,50 @@ def station_coverage(*, city: str, target_m: float = 1000, max_cells: int = 4000
 def synthetic_stations_present() -> bool:
     """Whether any station is invented demo data."""
     return Station.objects.filter(is_synthetic=True).exists()
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a worker is, as far as the district boundaries tell (district None for a city)."""
+
+    province: str
+    city: str
+    district: str | None
+    lon: float
+    lat: float
+
+
+def place_at(*, lon: float, lat: float) -> Place | None:
+    """The district containing the point, or None outside every boundary yizhan has."""
+    area = (
+        AdminArea.objects.filter(boundary__covers=Point(lon, lat, srid=4326))
+        .values_list("province", "city", "name")
+        .first()
+    )
+    return Place(*area, lon=lon, lat=lat) if area else None
+
+
+def place_of_city(*, city: str) -> Place | None:
+    """A city by name, located at a point inside it (for distances to claim points)."""
+    found = AdminArea.objects.filter(city=city).aggregate(
+        province=Min("province"), inside=PointOnSurface(Union("boundary"))
+    )
+    if found["province"] is None:
+        return None
+    return Place(found["province"], city, None, found["inside"].x, found["inside"].y)
+
+
+def known_cities() -> list[str]:
+    return list(AdminArea.objects.order_by("city").values_list("city", flat=True).distinct())
+
+
+def region_cities(*, level: str, name: str) -> list[str]:
+    """The cities a region spans (empty for the whole country)."""
+    areas = AdminArea.objects.order_by("city")
+    if level == "province":
+        return list(areas.filter(province=name).values_list("city", flat=True).distinct())
+    if level == "city":
+        return [name]
+    if level == "county":
+        return list(areas.filter(name=name).values_list("city", flat=True).distinct())
+    return []

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.exceptions import Refused
+from core.exceptions import Refused
 from stations.models import (
     AdminArea,
     OpeningException,

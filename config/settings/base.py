@@ -33,13 +33,16 @@ INSTALLED_APPS = [
     "core",
     "stations",
     "services",
+    "services.checkups",
+    "services.planning",
+    "services.benefits",
     "maps",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.security.ContentSecurityPolicyMiddleware",
-    "config.middleware.DatabaseFaultMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
+    "core.middleware.DatabaseFaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,9 +109,9 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.JsonParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JsonParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
     # Logins per client address and per username; bookings per client address and per event;
     # counted in the cache below.
@@ -185,8 +188,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema.add_error_responses",
-        "config.schema.add_links",
+        "core.schema.add_error_responses",
+        "core.schema.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StationStatusEnum": "stations.models.Station.Status",

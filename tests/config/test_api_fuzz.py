@@ -18,7 +18,7 @@ from hypothesis.errors import FlakyStrategyDefinition
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from services.benefits import benefit_schemes_load
+from services.benefits.services import benefit_schemes_load
 from tests.services.factories import CheckupEventFactory, VanFactory
 from tests.stations.factories import StationFactory, UserFactory, manager_of
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from config.roles import Role
+from core.roles import Role
 from tests.services.factories import VanFactory
 from tests.stations.factories import AdminAreaFactory, StationFactory, UserFactory, manager_of
 

@@ -83,7 +83,7 @@ def database_down():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_database_down_the_api_says_503_and_the_log_says_so_once(database_down, caplog):
-    from config.middleware import outage_log
+    from core.middleware import outage_log
 
     outage_log.last_logged = -float("inf")
     caplog.set_level(logging.INFO)

@@ -7,9 +7,10 @@ import json
 import pytest
 from django.test import Client
 
-from services.benefits import benefit_schemes_load
-from services.demo_data import checkup_demo_load
-from services.models import BenefitScheme, CheckupEvent
+from services.benefits.models import BenefitScheme
+from services.benefits.services import benefit_schemes_load
+from services.checkups.demo_data import checkup_demo_load
+from services.checkups.models import CheckupEvent
 
 pytestmark = pytest.mark.django_db
 INTERNAL = ("DOMAIN.md", "DESIGN.md", "DATA-SOURCES", "seeds/", "shared/", "DEVELOPERS")

@@ -6,10 +6,11 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from config.roles import Role
-from services.benefits import benefit_schemes_load
-from services.demo_data import checkup_demo_load
-from services.models import BenefitScheme, CheckupEvent
+from core.roles import Role
+from services.benefits.models import BenefitScheme
+from services.benefits.services import benefit_schemes_load
+from services.checkups.demo_data import checkup_demo_load
+from services.checkups.models import CheckupEvent
 from stations.models import Station
 from tests.stations.factories import UserFactory, manager_of
 

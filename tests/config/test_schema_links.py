@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from services.benefits import benefit_schemes_load
+from services.benefits.services import benefit_schemes_load
 from tests.services.factories import CheckupEventFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.test import Client
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 
-from config.roles import Role
 from core.jobs import LOCK_CLASS, job_start
 from core.models import Job
-from services.models import TourProposal
+from core.roles import Role
+from services.planning.models import TourProposal
 from tests.conftest import worker_process
 from tests.services.factories import VanFactory
 from tests.stations.factories import AdminAreaFactory, StationFactory, UserFactory

@@ -3,7 +3,7 @@ claim points on the map, and nothing loaded from outside but map tiles."""
 
 import pytest
 
-from services.benefits import benefit_schemes_load
+from services.benefits.services import benefit_schemes_load
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

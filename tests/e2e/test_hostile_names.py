@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 
-from services.models import BenefitScheme
+from core.localtime import LOCAL_TZ
+from services.benefits.models import BenefitScheme
 from stations.models import OpeningException, Station
-from stations.opening_hours import LOCAL_TZ
 from tests.e2e.pages import FUTIAN, log_in
 from tests.services.factories import CheckupEventFactory, VanFactory
 from tests.stations.factories import StationAmenityFactory, StationFactory, UserFactory

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.db.models import Q
 
+from core.localtime import local_today
 from stations.models import Station
-from stations.opening_hours import local_today
 from stations.selectors import station_nearest_list
 from tests.e2e.pages import FUTIAN, log_in, save_screenshots
 from tests.stations.factories import UserFactory

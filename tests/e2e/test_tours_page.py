@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
+from core.localtime import LOCAL_TZ
 from stations.models import Station
-from stations.opening_hours import LOCAL_TZ
 from tests.e2e.pages import log_in, save_screenshots
 from tests.services.factories import CheckupEventFactory, VanFactory
 from tests.stations.factories import UserFactory

@@ -82,7 +82,7 @@ def test_first_load_weight_and_screenshots(demo, open_page):
 
 
 def test_with_gcj02_tiles_the_map_asks_for_gcj02_points(demo, open_page, settings):
-    from stations.coordinates import from_wgs84
+    from core.coordinates import from_wgs84
     from stations.models import Station
 
     settings.YIZHAN_TILE_CRS = "gcj02"

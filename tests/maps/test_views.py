@@ -97,7 +97,7 @@ def test_the_coverage_page_is_computed_by_a_job_then_shown(run_jobs):
 def test_server_drawn_maps_follow_the_tiles_coordinate_system(settings):
     from django.contrib.gis.geos import Point
 
-    from stations.coordinates import from_wgs84
+    from core.coordinates import from_wgs84
     from tests.stations.factories import StationFactory
 
     StationFactory(code="SZ-G", location=Point(114.05, 22.54, srid=4326))
@@ -112,8 +112,8 @@ def test_server_drawn_maps_follow_the_tiles_coordinate_system(settings):
 
 
 def test_coverage_cells_follow_the_tiles_coordinate_system(settings):
+    from core.coordinates import from_wgs84
     from maps.views import polygon_on_tiles
-    from stations.coordinates import from_wgs84
 
     cell = {"type": "Polygon", "coordinates": [[[114.0, 22.5], [114.01, 22.5], [114.0, 22.51]]]}
     settings.YIZHAN_TILE_CRS = "wgs84"
@@ -129,7 +129,7 @@ def test_coverage_cells_follow_the_tiles_coordinate_system(settings):
 
 def test_the_coverage_page_is_rate_limited_per_address():
     """YIZHAN_COVERAGE_RATE, 120 an hour: a client looping on it gets 429 (cheap) after that."""
-    from config.throttles import CoveragePageThrottle
+    from core.throttles import CoveragePageThrottle
 
     limit = CoveragePageThrottle().num_requests
     client = Client()

@@ -4,7 +4,7 @@ import factory
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from services.models import CheckupEvent, Van
+from services.checkups.models import CheckupEvent, Van
 
 
 class VanFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
-from config.roles import Role
+from core.roles import Role
 from stations.models import AdminArea, OpeningException, OpeningPeriod, Station, StationAmenity
 
 
@@ -69,7 +69,7 @@ class AdminAreaFactory(factory.django.DjangoModelFactory):
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """A user with the given ``roles`` (group names of config.roles.Role)."""
+    """A user with the given ``roles`` (group names of core.roles.Role)."""
 
     class Meta:
         model = get_user_model()

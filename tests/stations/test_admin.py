@@ -98,5 +98,5 @@ def test_the_admin_map_loads_openlayers_from_local_static_files(admin_client):
     station = StationFactory()
     page = admin_client.get(reverse("admin:stations_station_change", args=[station.pk]))
     html = page.content.decode()
-    assert "/static/maps/vendor/ol/ol.js" in html
+    assert "/static/core/vendor/ol/ol.js" in html
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []

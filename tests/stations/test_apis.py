@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.gis.geos import Point
 
-from stations.coordinates import from_wgs84
+from core.coordinates import from_wgs84
 from stations.models import Amenity, StationAmenity
 from tests.stations.factories import (
     AdminAreaFactory,

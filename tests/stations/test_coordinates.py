@@ -3,7 +3,7 @@ import random
 import pytest
 from geographiclib.geodesic import Geodesic
 
-from stations.coordinates import from_wgs84, in_mainland_china, to_wgs84
+from core.coordinates import from_wgs84, in_mainland_china, to_wgs84
 
 # Published pairs: eviltransform's tests (googollee/eviltransform, MIT) for WGS-84 -> GCJ-02, and
 # coordtransform's for GCJ-02 <-> BD-09 and WGS-84 -> GCJ-02 (lon, lat).

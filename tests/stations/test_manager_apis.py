@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from config.roles import Role
+from core.roles import Role
 from stations.models import OpeningPeriod, Station, StationAmenity, StationChange
 from tests.stations.factories import (
     OpeningPeriodFactory,

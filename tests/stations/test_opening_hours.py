@@ -2,13 +2,8 @@ import datetime as dt
 
 import pytest
 
-from stations.opening_hours import (
-    LOCAL_TZ,
-    Period,
-    Schedule,
-    same_day_overlaps,
-    weekly_overlaps,
-)
+from core.localtime import LOCAL_TZ
+from stations.opening_hours import Period, Schedule, same_day_overlaps, weekly_overlaps
 
 T = dt.time
 ALL_DAY = Period(T(0), T(0))

@@ -7,10 +7,10 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from geographiclib.geodesic import Geodesic
 
+from core.localtime import LOCAL_TZ
+from core.nearest import first_round_candidates, knn_params, knn_statement
 from stations.conditions import filter_queryset, open_at, station_conditions, where_clause
 from stations.models import OpeningPeriod, Station
-from stations.nearest import first_round_candidates, knn_params, knn_statement
-from stations.opening_hours import LOCAL_TZ
 from stations.selectors import station_nearest_list, station_views
 from tests.stations.factories import (
     OpeningExceptionFactory,

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from core.coordinates import Crs
 from stations.bulk import FORMATS, registry_records, write_export
-from stations.coordinates import Crs
 
 
 class Command(BaseCommand):

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from core.coordinates import Crs
 from stations.bulk import (
     FORMATS,
     BadRows,
@@ -12,7 +13,6 @@ from stations.bulk import (
     format_of,
     read_features,
 )
-from stations.coordinates import Crs
 from stations.services import stations_import
 
 

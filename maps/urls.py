@@ -1,0 +1,22 @@
+"""The pages: the worker's map, benefits, a station, the organisers' tours, coverage, login."""
+
+from django.contrib.auth.views import LoginView, LogoutView
+from django.urls import path
+
+from core.auth import throttled_login
+from core.throttles import CoveragePageThrottle, throttled
+from maps.views import benefits_page, coverage_page, station_page, tours_page, worker_map
+
+urlpatterns = [
+    path("", worker_map, name="worker-map"),
+    path("benefits/", benefits_page, name="benefits"),
+    path("stations/<slug:code>/", station_page, name="station-page"),
+    path("organisers/tours/", tours_page, name="tours"),
+    path("coverage/", throttled(CoveragePageThrottle)(coverage_page), name="coverage"),
+    path(
+        "accounts/login/",
+        throttled_login(LoginView.as_view(template_name="maps/login.html")),
+        name="login",
+    ),
+    path("accounts/logout/", LogoutView.as_view(next_page="/"), name="logout"),
+]

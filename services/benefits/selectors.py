@@ -1,0 +1,169 @@
+"""Reads for benefits: "what covers me, and where do I claim?", answered by the evaluator
+(``services.benefits.eligibility``) over the schemes of the worker's region."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from core.localtime import local_today
+from services.benefits.eligibility import (
+    NOT_YET,
+    Reason,
+    Terms,
+    Worker,
+    in_region,
+    is_current,
+    reasons_not_covered,
+    state_of,
+)
+from services.benefits.models import BenefitScheme, Occupation
+from stations.models import Station
+from stations.selectors import Place, station_nearest_list
+
+
+def scheme_terms(scheme: BenefitScheme) -> Terms:
+    return Terms(
+        region_level=scheme.region_level,
+        region_name=scheme.region_name,
+        occupations=frozenset(o.code for o in scheme.occupations.all()),
+        union_member_required=scheme.union_member_required,
+        min_months_in_occupation=scheme.min_months_in_occupation,
+        min_age=scheme.min_age,
+        max_age=scheme.max_age,
+        valid_from=scheme.valid_from,
+        valid_to=scheme.valid_to,
+    )
+
+
+@dataclass
+class Assessment:
+    scheme: BenefitScheme
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def covers(self) -> bool:
+        return not self.reasons
+
+    @property
+    def state(self) -> str:
+        """covered, may_be_covered, can_enrol, not_yet or not_for_you (see ``state_of``)."""
+        return state_of(self.reasons, self.scheme.enrolment)
+
+    @property
+    def can_change(self) -> bool:
+        """Every reason is one the worker could change (or has not told us about)."""
+        return all(r.change is not None or not r.known for r in self.reasons)
+
+
+def assess(
+    schemes: list[BenefitScheme], worker: Worker, occupation_names: dict[str, str]
+) -> list[Assessment]:
+    """The current schemes of the worker's region, each with why it does not cover them (if
+    it does not): those that cover first, then those the worker could still get."""
+    found = []
+    for scheme in schemes:
+        terms = scheme_terms(scheme)
+        if not is_current(terms, worker.today) or not in_region(terms, worker):
+            continue
+        found.append(Assessment(scheme, reasons_not_covered(terms, worker, occupation_names)))
+    return sorted(found, key=lambda a: (not a.covers, not a.can_change, a.scheme.code))
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Where a worker stands with every current scheme of their region."""
+
+    worker: Worker
+    occupation: Occupation
+    place: Place | None
+    assessments: list[Assessment]
+
+    def in_state(self, *states: str) -> list[Assessment]:
+        return [a for a in self.assessments if a.state in states]
+
+    @property
+    def covered(self) -> list[Assessment]:
+        return [a for a in self.assessments if a.covers]
+
+    @property
+    def membership_missing(self) -> bool:
+        """Joining the union is one of the things that would change a ``not_yet``."""
+        return any(r.condition == "union_member" for a in self.in_state(NOT_YET) for r in a.reasons)
+
+
+def worker_eligibility(
+    *,
+    occupation_code: str,
+    union_member: bool | None,
+    months_in_occupation: int | None,
+    age: int | None,
+    place: Place | None,
+    english: bool,
+) -> Eligibility:
+    """Assess every scheme for a worker of ``occupation_code`` at ``place``."""
+    occupation = Occupation.objects.get(pk=occupation_code)
+    worker = Worker(
+        occupation=occupation.code,
+        union_member=union_member,
+        months_in_occupation=months_in_occupation,
+        age=age,
+        province=place and place.province,
+        city=place and place.city,
+        district=place and place.district,
+        today=local_today(),
+    )
+    schemes = benefit_schemes()
+    names = {
+        o.code: (o.name_en if english else o.name) for s in schemes for o in s.occupations.all()
+    }
+    return Eligibility(worker, occupation, place, assess(schemes, worker, names))
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+
+
+def occupation_names() -> dict[str, Occupation]:
+    """Every way of naming an occupation (code, zh/en names, synonyms), normalised."""
+    names: dict[str, Occupation] = {}
+    for occupation in Occupation.objects.all():
+        for name in [occupation.code, occupation.name, occupation.name_en, *occupation.synonyms]:
+            names.setdefault(normalised(name), occupation)
+    return names
+
+
+def benefit_schemes(
+    *, region: str | None = None, occupation: str | None = None
+) -> list[BenefitScheme]:
+    """The schemes, by code: of a region (its name or level: 深圳市, national…) and open to an
+    occupation (schemes for every occupation included), when given."""
+    schemes = BenefitScheme.objects.prefetch_related("occupations").order_by("code")
+    if region:
+        schemes = schemes.filter(Q(region_name=region) | Q(region_level=region))
+    if occupation:
+        schemes = schemes.filter(Q(occupations=None) | Q(occupations=occupation)).distinct()
+    return list(schemes)
+
+
+def stations_near(
+    *, lon: float, lat: float, kinds: Sequence[str], cities: Sequence[str], limit: int = 3
+) -> list[dict]:
+    """The nearest stations of these kinds (in these cities, if any), with distance."""
+    refs = station_nearest_list(lon=lon, lat=lat, kinds=kinds, cities=cities, limit=limit)
+    stations = Station.objects.in_bulk([ref.id for ref in refs])
+    return [
+        {
+            "code": ref.code,
+            "name": stations[ref.id].name,
+            "kind": stations[ref.id].kind,
+            "address": stations[ref.id].address,
+            "phone": stations[ref.id].phone,
+            "location": stations[ref.id].location,
+            "distance_m": round(ref.distance_m, 1),
+            "is_synthetic": stations[ref.id].is_synthetic,
+        }
+        for ref in refs
+    ]

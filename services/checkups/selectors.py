@@ -1,0 +1,106 @@
+"""Reads for check-ups: the nearest upcoming events, one event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+
+from core.localtime import local_midnight
+from core.nearest import nearest_rows
+from services.checkups.models import CheckupEvent
+from stations.conditions import Condition, where_clause
+from stations.models import AdminArea
+
+EVENT_TABLE = CheckupEvent._meta.db_table
+
+
+@dataclass(frozen=True, slots=True)
+class NearbyEvent:
+    event: CheckupEvent
+    distance_m: float
+
+
+def checkup_upcoming_list(
+    *,
+    lon: float,
+    lat: float,
+    starts_from: dt.datetime,
+    starts_to: dt.datetime,
+    kinds: Sequence[str] = (),
+    radius_m: float | None = None,
+    limit: int = 10,
+    open_places: bool = False,
+) -> list[NearbyEvent]:
+    """Scheduled events starting between the two moments, nearest first (exact geodesic metres,
+    then start time): the same index-driven exact search as for stations."""
+    conditions = [
+        Condition(f"{EVENT_TABLE}.status = '{CheckupEvent.Status.SCHEDULED.value}'"),
+        Condition(f"{EVENT_TABLE}.starts_at BETWEEN %s AND %s", (starts_from, starts_to)),
+    ]
+    if kinds:
+        conditions.append(Condition(f"{EVENT_TABLE}.kind_id = ANY(%s)", (list(kinds),)))
+    if open_places:
+        conditions.append(Condition(f"{EVENT_TABLE}.booked < {EVENT_TABLE}.capacity"))
+    rows = nearest_rows(
+        table=EVENT_TABLE,
+        columns=f"{EVENT_TABLE}.id, {EVENT_TABLE}.starts_at",
+        where=where_clause(conditions),
+        lon=lon,
+        lat=lat,
+        limit=limit,
+        radius_m=radius_m,
+        tie_break=lambda columns: (columns[1], columns[0]),
+    )
+    events = checkup_queryset().in_bulk([event_id for _, event_id, _ in rows])
+    return [NearbyEvent(events[event_id], distance) for distance, event_id, _ in rows]
+
+
+def checkup_queryset():
+    return CheckupEvent.objects.select_related("kind", "station", "van")
+
+
+def checkup_get(*, event_id: int) -> CheckupEvent | None:
+    return checkup_queryset().filter(pk=event_id).first()
+
+
+# Planning -----------------------------------------------------------------------------------
+
+
+# Benefits -----------------------------------------------------------------------------------
+
+
+def checkups_at_station(*, station_id: int, starts_from: dt.datetime, limit: int = 20):
+    """The scheduled events at a station from a moment on, soonest first."""
+    return list(
+        checkup_queryset()
+        .filter(
+            station_id=station_id, status=CheckupEvent.Status.SCHEDULED, starts_at__gte=starts_from
+        )
+        .order_by("starts_at")[:limit]
+    )
+
+
+def van_visits_on(*, day: dt.date, city: str) -> list[CheckupEvent]:
+    """The scheduled van visits that start on ``day`` (local time) in ``city``, by van, then
+    start time."""
+    start = local_midnight(day)
+    in_city = AdminArea.objects.filter(city=city, boundary__covers=OuterRef("location"))
+    return list(
+        checkup_queryset()
+        .filter(
+            van__isnull=False,
+            status=CheckupEvent.Status.SCHEDULED,
+            starts_at__gte=start,
+            starts_at__lt=start + dt.timedelta(days=1),
+        )
+        .filter(Exists(in_city))
+        .order_by("van__name", "starts_at")
+    )
+
+
+def synthetic_events_present() -> bool:
+    """Whether any check-up event is invented demo data."""
+    return CheckupEvent.objects.filter(is_synthetic=True).exists()
