@@ -24,9 +24,9 @@ from django.db import connection
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from stations.coordinates import from_wgs84, to_wgs84
+from core.coordinates import from_wgs84, to_wgs84
+from core.localtime import LOCAL_TZ
 from stations.models import AdminArea, Amenity, Station
-from stations.opening_hours import LOCAL_TZ
 from stations.records import (
     STATION_FIELDS,
     RowError,
@@ -129,34 +129,57 @@ def _guarded(path: Path, fmt: str, crs: str) -> Iterator[NumberedFeature]:
 
 
 def _geojson_features(path: Path) -> Iterator[NumberedFeature]:
-    _check_feature_list(path)
+    """The items of the file's ``features`` list, built from the parser's events with their
+    depth counted as they come: a file nested far deeper than a station is refused at depth
+    MAX_DEPTH, before any of it is built (ijson's own item builder took ~25 s on 50,000
+    levels)."""
     with path.open("rb") as handle:
-        features = ijson.items(handle, "features.item", use_float=True)
-        for number, feature in enumerate(features, start=1):
-            _check_depth(feature)
-            yield number, feature
-
-
-def _check_feature_list(path: Path) -> None:
-    """The file is a JSON object with a ``features`` list (read up to where that list opens)."""
-    with path.open("rb") as handle:
-        for prefix, event, _value in ijson.parse(handle):
-            if prefix == "features":
-                if event != "start_array":
-                    raise ValueError("'features' is not a list")
+        events = ijson.basic_parse(handle, use_float=True)
+        _enter_feature_list(events)
+        for number, (event, value) in enumerate(events, start=1):
+            if event == "end_array":  # the end of the features list; the rest is not read
                 return
+            yield number, _built(event, value, events)
+
+
+OPENS, CLOSES = {"start_map", "start_array"}, {"end_map", "end_array"}
+
+
+def _enter_feature_list(events: Iterator[tuple[str, Any]]) -> None:
+    """Read up to where the top-level object's ``features`` list opens, skipping the other
+    members; ValueError when the file is not an object with such a list."""
+    if next(events, (None, None))[0] != "start_map":
+        raise ValueError("not a JSON object")
+    for event, value in events:
+        if event == "end_map":
+            break
+        if event == "map_key" and value == "features":
+            if next(events, (None, None))[0] != "start_array":
+                raise ValueError("'features' is not a list")
+            return
+        _built(*next(events, (None, None)), events)  # another member's value: skipped
     raise ValueError("no 'features' list")
 
 
-def _check_depth(value: Any, depth: int = 0) -> None:
-    """A feature is a few levels deep; one nested far deeper is not a station (and would
-    exhaust the stack of whatever reads it next)."""
-    if depth > MAX_DEPTH:
-        raise RecursionError
-    children = value.values() if isinstance(value, dict) else value
-    if isinstance(value, dict | list):
-        for child in children:
-            _check_depth(child, depth + 1)
+def _built(event: str | None, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
+    """The JSON value that starts with (event, value), built from the events that follow;
+    RecursionError once it nests deeper than MAX_DEPTH."""
+    if event is None:
+        raise ValueError("the file ends too early")
+    if event not in OPENS:
+        return value
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    while depth:
+        event, value = next(events, (None, None))
+        if event is None:
+            raise ValueError("the file ends too early")
+        depth += (event in OPENS) - (event in CLOSES)
+        if depth > MAX_DEPTH:
+            raise RecursionError
+        builder.event(event, value)
+    return builder.value
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

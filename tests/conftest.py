@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 
+import psycopg2
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -36,8 +37,34 @@ def demo_snapshot(django_db_setup, django_db_blocker) -> LoadReport:
     return report
 
 
+def vacuum_demo_tables() -> None:
+    """VACUUM the demo data's tables from a connection of its own (VACUUM cannot run inside
+    the test's transaction): every rolled-back copy of the demo data leaves its rows behind as
+    dead tuples, and with autovacuum off (as on this machine's server) the spatial index scans
+    of later tests walked them all (a test of 0.4 s took 22 s late in the suite)."""
+    database = connection.settings_dict
+    own = psycopg2.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        host=database["HOST"],
+        port=database["PORT"],
+        password=database["PASSWORD"],
+    )
+    try:
+        own.autocommit = True
+        with own.cursor() as cursor:
+            # Never wait on the test's own transaction (a table it altered): skip instead.
+            cursor.execute("SET lock_timeout = '1s'")
+            cursor.execute(f"VACUUM {', '.join(DEMO_TABLES)}")
+    except psycopg2.errors.LockNotAvailable:
+        pass
+    finally:
+        own.close()
+
+
 def demo_restore() -> None:
-    """Copy the demo snapshot's rows back into their tables."""
+    """Copy the demo snapshot's rows back into their tables (vacuumed first)."""
+    vacuum_demo_tables()
     with connection.cursor() as cursor:
         for table in DEMO_TABLES:
             cursor.execute(f"INSERT INTO {table} TABLE snapshot_{table}")
