@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from itertools import groupby
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -12,6 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import json_script
 from django.utils.translation import get_language
@@ -36,6 +38,7 @@ from maps.forms import TourPageForm
 from services.benefits.models import Occupation
 from services.checkups.models import CheckupEvent
 from services.checkups.selectors import checkups_at_station, van_visits_on
+from services.checkups.serializers import event_feature
 from services.planning.selectors import UNCOVERED_DAYS, UNCOVERED_KM, planning_candidates
 from stations.geojson import station_properties
 from stations.jobs import COVERAGE_TARGET_M, coverage_of, coverage_result
@@ -102,6 +105,7 @@ def worker_map(request: HttpRequest) -> HttpResponse:
                 "tileCrs": settings.YIZHAN_TILE_CRS,
                 "centre": SHENZHEN_CENTRE,
                 "texts": worker_texts(),
+                "checkups": checkup_texts(),
             },
         },
     )
@@ -173,6 +177,46 @@ def worker_texts() -> dict[str, str]:
         "not_found": _("Nothing found there."),
         "none": _("No station with all of these nearby."),
         "failed": _("Something went wrong: try again."),
+        "by_date": _("By date"),
+        "by_distance": _("By distance"),
+    }
+
+
+def feed_url(lat: float, lon: float) -> str:
+    """The calendar feed of the upcoming check-ups near a point."""
+    return f"{reverse('v1:checkups-upcoming-ics')}?{urlencode({'lat': lat, 'lon': lon})}"
+
+
+def checkup_texts() -> dict[str, Any]:
+    """What the check-up lists say (maps/js/checkups.js), and the occupations' names."""
+    english = is_english()
+    return {
+        "texts": {
+            "book": _("Book"),
+            "confirm": _("Confirm booking"),
+            "phone": _("Mobile number"),
+            "sending": _("Sending…"),
+            "booked": _("Booked. Reference %(reference)s (phone %(phone)s): keep it to cancel."),
+            "cancel_this": _("Cancel this booking"),
+            "cancelled": _("Booking cancelled."),
+            "cancel_existing": _("Booked already? Cancel with the reference"),
+            "reference": _("Booking reference"),
+            "cancel": _("Cancel booking"),
+            "add_to_calendar": _("Add to calendar"),
+            "full": _("Full: no places left"),
+            "places_left": _("%(count)s places left"),
+            "members_only": _("Union members only"),
+            "women_only": _("Women only"),
+            "occupations": _("For: "),
+            "list_separator": _(", "),
+            "everyone": _("Open to every worker"),
+            "none_planned": _("None planned yet."),
+            "failed": _("Something went wrong: try again."),
+        },
+        "occupations": {
+            occupation.code: occupation.name_en if english else occupation.name
+            for occupation in Occupation.objects.all()
+        },
     }
 
 
@@ -188,13 +232,26 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     can_manage = user.is_authenticated and managed_stations(user).filter(code=code).exists()
     lat, lon = on_tiles(station.lon, station.lat)
     figure = station_map(lat=lat, lon=lon, name=station.name, **tiles())
+    properties = station_properties(station, moment=now, language=get_language())
+    station_labels = {str(v): str(label) for v, label in Station.Status.choices}
+    amenity_labels = {str(v): str(label) for v, label in StationAmenity.Status.choices}
+    for amenity in properties["amenities"]:
+        amenity["status_label"] = amenity_labels.get(amenity["status"], amenity["status"])
     return render(
         request,
         "maps/station.html",
         {
-            "station": station_properties(station, moment=now, language=get_language()),
+            "station": properties,
+            "status_label": station_labels.get(properties["status"], properties["status"]),
             "map": map_context(figure),
-            "checkups": checkups_at_station(station_id=station.id, starts_from=now),
+            "checkups": {
+                **checkup_texts(),
+                "features": [
+                    event_feature(event, crs=Crs.WGS84, language=get_language(), request=request)
+                    for event in checkups_at_station(station_id=station.id, starts_from=now)
+                ],
+                "feed": feed_url(station.lat, station.lon),
+            },
             "can_manage": can_manage,
             "version": station.version,
             "statuses": Station.Status.choices,
@@ -207,6 +264,8 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
                     "your change."
                 ),
                 "failed": _("Not saved:"),
+                "statuses": station_labels,
+                "amenity_statuses": amenity_labels,
             },
         },
     )

@@ -53,7 +53,7 @@ def test_a_manager_edits_an_amenity_and_the_map_shows_it(station, open_page):
     form.locator("button").click()
     page.wait_for_selector("#manage-message.saved")
     status = page.locator(".amenity-list [data-amenity=ebike_charging] .amenity-status")
-    assert status.inner_text() == "out_of_service"
+    assert status.inner_text() == "out of service"  # the label, in the page's language
 
     assert station.code not in listed_with_chip(open_page, "ebike_charging")
     assert station.changes.get().actor == manager

@@ -1,9 +1,16 @@
+import json
 import re
 
 import pytest
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
+
+
+def embedded_json(page: str, element_id: str):
+    """The data a page hands its script in a json_script element."""
+    found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', page)
+    return json.loads(found.group(1))
 
 
 def test_the_benefits_page_loads_leaflet_from_its_own_static_files():
@@ -166,7 +173,10 @@ def test_an_invented_station_has_a_badge_and_no_phone_directions_or_verified_dat
     assert "tel:0755-12345678" in page and "uri.amap.com" in page and "最近核实" in page
     invented = StationFactory(code="SZ-D2", phone="0755-87654321", is_synthetic=True)
     CheckupEventFactory(station=invented, location=invented.location, is_synthetic=True)
-    page = Client().get("/stations/SZ-D2/").content.decode()
-    assert page.count('class="demo-badge"') == 2  # the station, its check-up
+    response = Client().get("/stations/SZ-D2/")
+    page = response.content.decode()
+    assert page.count('class="demo-badge"') == 1  # the station; its check-up's is drawn by script
+    (checkup,) = embedded_json(page, "station-checkups")["features"]
+    assert checkup["properties"]["is_synthetic"] is True
     assert "0755-87654321" not in page and "uri.amap.com" not in page
     assert "最近核实" not in page and "从未核实" in page

@@ -38,9 +38,10 @@
   function showAmenities(feature) {
     for (const amenity of feature.properties.amenities) {
       const status = document.querySelector(`.amenity-list [data-amenity="${amenity.code}"] .amenity-status`);
-      if (status) status.textContent = amenity.status;
+      if (status) status.textContent = texts.amenity_statuses[amenity.status] || amenity.status;
     }
-    document.getElementById("status-label").textContent = feature.properties.status;
+    document.getElementById("status-label").textContent =
+      texts.statuses[feature.properties.status] || feature.properties.status;
   }
 
   document.getElementById("station-status").addEventListener("submit", async (event) => {

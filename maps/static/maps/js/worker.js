@@ -28,7 +28,7 @@
   }
 
   function chosenAmenities() {
-    return [...document.querySelectorAll(".chip[aria-pressed=true]")].map((chip) => chip.dataset.amenity);
+    return [...document.querySelectorAll(".chip[data-amenity][aria-pressed=true]")].map((chip) => chip.dataset.amenity);
   }
 
   async function api(path, params) {
@@ -106,6 +106,16 @@
     map.fitBounds(bounds, { maxZoom: 16, padding: [24, 24] });
   }
 
+  let checkups = [];  // the upcoming check-ups found, as the API gave them (by distance)
+
+  function showCheckups() {
+    const byDate = document.querySelector(".sort [data-sort=date]").getAttribute("aria-pressed") === "true";
+    const shown = byDate
+      ? [...checkups].sort((a, b) => a.properties.starts_at.localeCompare(b.properties.starts_at))
+      : checkups;
+    window.yizhanCheckups.render(document.getElementById("checkups"), shown, settings.checkups);
+  }
+
   async function loadCheckups(ticket) {
     const params = whereParams();
     if (params.has("q")) { params.delete("q"); params.set("lat", position.lat); params.set("lon", position.lon); }
@@ -113,22 +123,28 @@
     const body = await api("/api/v1/checkups/upcoming/", params);
     if (ticket !== latest) return;
     checkupsLayer.clearLayers();
-    const list = document.getElementById("checkups");
-    list.replaceChildren();
-    for (const feature of body.features) {
+    checkups = body.features;
+    for (const feature of checkups) {
       const p = feature.properties;
       const [x, y] = feature.geometry.coordinates;
-      const when = new Date(p.starts_at).toLocaleString(language, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
       L.marker([y, x], { icon: dot("checkup"), title: p.kind.name })
-        .bindPopup(popup(p.kind.name, when, `${p.places_left} ${texts.places_left}`))
+        .bindPopup(popup(p.kind.name, (p.station && p.station.name) || p.address,
+                         `${p.places_left} ${texts.places_left}`))
         .addTo(checkupsLayer);
-      const item = element("li", "station checkup");
-      const title = element("strong", null, `${p.kind.name} · ${when}`);
-      if (p.is_synthetic) title.append(window.yizhan.demoBadge());
-      item.append(title,
-                  element("div", "hint", `${(p.station && p.station.name) || p.address} · ${distance(p.distance_m)} · ${p.places_left} ${texts.places_left}`));
-      list.append(item);
     }
+    showCheckups();
+    const feed = document.getElementById("checkup-feed");
+    feed.href = window.yizhanCheckups.feedUrl(position.lat, position.lon);
+    feed.hidden = false;
+  }
+
+  for (const button of document.querySelectorAll(".sort [data-sort]")) {
+    button.addEventListener("click", () => {
+      for (const other of document.querySelectorAll(".sort [data-sort]")) {
+        other.setAttribute("aria-pressed", String(other === button));
+      }
+      showCheckups();
+    });
   }
 
   async function refresh() {
@@ -141,7 +157,7 @@
     }
   }
 
-  for (const chip of document.querySelectorAll(".chip")) {
+  for (const chip of document.querySelectorAll(".chip[data-amenity]")) {
     chip.addEventListener("click", () => {
       chip.setAttribute("aria-pressed", chip.getAttribute("aria-pressed") === "true" ? "false" : "true");
       refresh();

@@ -1,0 +1,198 @@
+// Check-ups as a worker meets them on the worker map and a station's page: when (in the page's
+// language, Beijing time), where, who may come, places left; book with a phone number and
+// cancel, add one to the calendar, subscribe to those nearby. Everything through the public API.
+window.yizhanCheckups = (function () {
+  "use strict";
+  const { element, distance, language } = window.yizhan;
+  const ZONE = "Asia/Shanghai";
+  const dayFormat = new Intl.DateTimeFormat(language, {
+    year: "numeric", month: "long", day: "numeric", weekday: "short", timeZone: ZONE,
+  });
+  const timeFormat = new Intl.DateTimeFormat(language, {
+    hour: "2-digit", minute: "2-digit", hour12: false, timeZone: ZONE,
+  });
+
+  function when(p) {
+    const starts = new Date(p.starts_at);
+    const ends = new Date(p.ends_at);
+    return `${dayFormat.format(starts)} ${timeFormat.format(starts)}–${timeFormat.format(ends)}`;
+  }
+
+  function whoMayCome(p, options) {
+    const { texts, occupations } = options;
+    const who = p.who_may_come;
+    const parts = [];
+    if (who.union_members_only) parts.push(texts.members_only);
+    if (who.women_only) parts.push(texts.women_only);
+    if (who.occupations.length) {
+      const names = who.occupations.map((code) => occupations[code] || code);
+      parts.push(`${texts.occupations}${names.join(texts.list_separator)}`);
+    }
+    if (who.note) parts.push(who.note);
+    return parts.length ? parts.join(" · ") : texts.everyone;
+  }
+
+  async function send(url, method, body) {
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: { "Content-Type": "application/json", "Accept-Language": language },
+        body: JSON.stringify(body),
+      });
+    } catch (failure) {
+      throw new Error("");  // no network: the caller says so in the page's language
+    }
+    let answer = null;
+    try { answer = await response.json(); } catch (notJson) { /* a proxy's error page */ }
+    if (!response.ok) {
+      const errors = answer && answer.errors ? Object.values(answer.errors).flat() : [];
+      throw new Error(errors.join(" "));
+    }
+    return answer;
+  }
+
+  function say(node, text, kind) {
+    node.textContent = text;
+    node.className = `result ${kind}`;
+  }
+
+  function field(label, name, type, autocomplete) {
+    const wrapper = element("label", null, label);
+    const input = element("input");
+    Object.assign(input, { name, type, required: true, autocomplete });
+    if (type === "tel") input.inputMode = "tel";
+    wrapper.append(input);
+    return wrapper;
+  }
+
+  function bookedText(booking, texts) {
+    const lines = [texts.booked.replace("%(reference)s", booking.reference)
+                               .replace("%(phone)s", booking.phone)];
+    if (booking.note) lines.push(booking.note);
+    return lines.join(" ");
+  }
+
+  function cancelUrl(p, reference) {
+    return `${p.bookings}${encodeURIComponent(reference)}/`;
+  }
+
+  function bookingForm(p, result, texts, adjust) {
+    const form = element("form", "booking");
+    form.hidden = true;
+    form.append(field(texts.phone, "phone", "tel", "tel"),
+                element("button", null, texts.confirm));
+    form.querySelector("button").type = "submit";
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const phone = form.phone.value.trim();
+      say(result, texts.sending, "pending");
+      try {
+        const booking = await send(p.bookings, "POST", { phone });
+        form.hidden = true;
+        adjust(-1);
+        say(result, bookedText(booking, texts), "saved");
+        const undo = element("button", "cancel-booking", texts.cancel_this);
+        undo.type = "button";
+        undo.addEventListener("click", async () => {
+          try {
+            await send(cancelUrl(p, booking.reference), "DELETE", { phone });
+            undo.remove();
+            adjust(1);
+            say(result, texts.cancelled, "saved");
+          } catch (failure) { say(result, failure.message || texts.failed, "error"); }
+        });
+        result.after(undo);
+      } catch (failure) {
+        say(result, failure.message || texts.failed, "error");
+      }
+    });
+    return form;
+  }
+
+  function cancelForm(p, result, texts, adjust) {
+    const details = element("details", "cancel-existing");
+    details.append(element("summary", null, texts.cancel_existing));
+    const form = element("form");
+    const submit = element("button", null, texts.cancel);
+    submit.type = "submit";
+    form.append(field(texts.reference, "reference", "text", "off"),
+                field(texts.phone, "phone", "tel", "tel"), submit);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await send(cancelUrl(p, form.reference.value.trim()), "DELETE",
+                   { phone: form.phone.value.trim() });
+        adjust(1);
+        say(result, texts.cancelled, "saved");
+        details.open = false;
+      } catch (failure) { say(result, failure.message || texts.failed, "error"); }
+    });
+    details.append(form);
+    return details;
+  }
+
+  function item(feature, options) {
+    const { texts } = options;
+    const p = feature.properties;
+    const li = element("li", "station checkup");
+    li.dataset.event = p.id;
+    const head = element("div", "station-head");
+    const title = element("strong", null, p.kind.name);
+    if (p.is_synthetic) title.append(window.yizhan.demoBadge());
+    head.append(title);
+    if (p.distance_m !== undefined) head.append(element("span", "distance", distance(p.distance_m)));
+    const places = element("div", "places");
+    li.append(head,
+              element("div", "when", when(p)),
+              element("div", "hint", (p.station && p.station.name) || p.address),
+              element("div", "who", whoMayCome(p, options)),
+              places);
+    const result = element("p", "result");
+    result.setAttribute("role", "status");
+    const book = element("button", "book", texts.book);
+    let left = p.places_left;
+    function adjust(change) {  // a booking made or cancelled here
+      left += change;
+      places.textContent = left > 0 ? texts.places_left.replace("%(count)s", left) : texts.full;
+      places.classList.toggle("full", left <= 0);
+      book.disabled = left <= 0;
+    }
+    adjust(0);
+    const form = bookingForm(p, result, texts, adjust);
+    const actions = element("div", "actions");
+    book.type = "button";
+    book.setAttribute("aria-expanded", "false");
+    book.addEventListener("click", () => {
+      form.hidden = !form.hidden;
+      book.setAttribute("aria-expanded", String(!form.hidden));
+      if (!form.hidden) form.phone.focus();
+    });
+    const calendar = element("a", "button calendar", texts.add_to_calendar);
+    calendar.href = p.calendar;
+    calendar.download = `checkup-${p.id}.ics`;
+    actions.append(book, calendar);
+    li.append(actions, form, result, cancelForm(p, result, texts, adjust));
+    return li;
+  }
+
+  // Replace the list's items with these check-ups (an empty list says so).
+  function render(list, features, options) {
+    list.replaceChildren(...features.map((feature) => item(feature, options)));
+    if (!features.length) list.append(element("li", "hint", options.texts.none_planned));
+  }
+
+  // The calendar feed of the check-ups near a point (subscribe in a calendar app).
+  function feedUrl(lat, lon) {
+    return `/api/v1/checkups/upcoming.ics?${new URLSearchParams({ lat, lon })}`;
+  }
+
+  // A station's page carries its check-ups in the page.
+  const embedded = document.getElementById("station-checkups");
+  if (embedded) {
+    const data = JSON.parse(embedded.textContent);
+    render(document.getElementById("checkups"), data.features, data);
+  }
+
+  return { render, feedUrl };
+})();
