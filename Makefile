@@ -10,6 +10,8 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
+# pytest workers: one per CPU, at most 4 (each makes its own test database).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: run test setup lint format demo-data messages bench
 
@@ -21,7 +23,7 @@ run: setup
 
 test: setup lint
 	$(PY) scripts/bootstrap.py --browser
-	$(PY) -m pytest --ds=config.settings.test
+	$(PY) -m pytest --ds=config.settings.test -n $(TEST_WORKERS)
 
 # System packages, the database server and PostGIS, the database, migrations, translations.
 setup: $(INSTALLED) $(MO_FILES)
