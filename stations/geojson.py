@@ -11,7 +11,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -96,6 +96,29 @@ def to_json(value: Any) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenState:
+    """Open now or not, and when that changes (None: not within a week, or never)."""
+
+    open_now: bool
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, schedule: Schedule, open_status: bool, moment: dt.datetime) -> OpenState:
+        if not open_status:  # closed for now, whatever the hours say: no time to promise
+            return cls(False, None, None)
+        is_open, change = schedule.is_open_at(moment), schedule.next_change(moment)
+        return cls(is_open, None if is_open else change, change if is_open else None)
+
+    def json(self) -> str:
+        """The three properties as JSON text (with a trailing comma)."""
+        opens = "null" if self.opens_at is None else f'"{self.opens_at.isoformat()}"'
+        closes = "null" if self.closes_at is None else f'"{self.closes_at.isoformat()}"'
+        now = "true" if self.open_now else "false"
+        return f'"open_now":{now},"opens_at":{opens},"closes_at":{closes},'
+
+
+@dataclass(frozen=True, slots=True)
 class EncodedStation:
     """A station's GeoJSON Feature as JSON text, but for what each request decides (distance,
     open now, which crs): ``heads`` (per crs) and ``tail`` are the text before and after those."""
@@ -108,18 +131,33 @@ class EncodedStation:
     heads: dict[str, str]
     """Per crs: the Feature up to and including the fixed leading properties."""
     tail: str
+    known_state: list = field(default_factory=lambda: [None])
+    """The last open state worked out, with the moments it holds for: [(from, until, text)]."""
+
+    def open_state_json(self, moment: dt.datetime) -> str:
+        """The open state at ``moment`` as JSON text. It holds until its next change, so it is
+        worked out once per station and change of state, not once per request."""
+        known = self.known_state[0]
+        if known is not None and known[0] <= moment < known[1]:
+            return known[2]
+        state = OpenState.of(self.schedule, self.open_status, moment)
+        change = state.opens_at or state.closes_at
+        until = change or moment + dt.timedelta(hours=1)  # no change within a week: ask again
+        text = state.json()
+        self.known_state[0] = (moment, until, text)
+        return text
 
     def feature(
         self, *, crs: str, moment: dt.datetime, distance_m: float | None, stale_before: dt.datetime
     ) -> str:
         # repr of a float is its JSON text
         middle = "" if distance_m is None else f'"distance_m":{round(distance_m, 1)!r},'
-        open_now = "true" if self.open_status and self.schedule.is_open_at(moment) else "false"
         if self.confirmed_at is None or self.confirmed_at < stale_before:
             freshness = f'"stale":true,"stale_notice":{self.stale_notice},'
         else:
             freshness = '"stale":false,"stale_notice":null,'
-        return f'{self.heads[crs]}{middle}"open_now":{open_now},{freshness}{self.tail}}}}}'
+        state = self.open_state_json(moment)
+        return f"{self.heads[crs]}{middle}{state}{freshness}{self.tail}}}}}"
 
 
 STALE_NOTICE = _("Not confirmed for a while: call the station to confirm before you go.")
@@ -163,9 +201,12 @@ def station_properties(
     where = in_every_crs(station.lon, station.lat)
     head, tail = _fixed_properties(station, schedule, where, is_english(language))
     stale = station.confirmed_at is None or station.confirmed_at < stale_before()
+    state = OpenState.of(schedule, station.is_open_status, moment.astimezone(LOCAL_TZ))
     return {
         **head,
-        "open_now": station.is_open_status and schedule.is_open_at(moment.astimezone(LOCAL_TZ)),
+        "open_now": state.open_now,
+        "opens_at": state.opens_at and state.opens_at.isoformat(),
+        "closes_at": state.closes_at and state.closes_at.isoformat(),
         "stale": stale,
         "stale_notice": str(STALE_NOTICE) if stale else None,
         **tail,

@@ -68,6 +68,37 @@ class Schedule:
         yesterday = day - dt.timedelta(days=1)
         return any(p.covers_next_day(t) for p in self.periods_on(yesterday))
 
+    def open_stretches(self, first: dt.date, days: int) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The periods of ``days`` days from ``first`` as local (start, end) moments, by start."""
+        stretches = []
+        for offset in range(days):
+            day = first + dt.timedelta(days=offset)
+            for period in self.periods_on(day):
+                start = dt.datetime.combine(day, period.opens, tzinfo=LOCAL_TZ)
+                stretches.append((start, start + dt.timedelta(minutes=period.duration_minutes)))
+        return sorted(stretches)
+
+    def next_change(self, moment: dt.datetime, *, days: int = 8) -> dt.datetime | None:
+        """When the open state at ``moment`` next changes: the end of the open stretch it is in
+        (across midnight and back-to-back periods), or the next opening; None when nothing
+        changes within ``days`` days (open round the clock, or no hours)."""
+        local = moment.astimezone(LOCAL_TZ)
+        horizon = local + dt.timedelta(days=days)
+        # From yesterday: last night's period may still run.
+        stretches = self.open_stretches(local.date() - dt.timedelta(days=1), days + 2)
+        open_until = None
+        for start, end in stretches:
+            if open_until is None:
+                if start > local:
+                    return start if start <= horizon else None  # closed now: the next opening
+                if local < end:
+                    open_until = end  # open now
+            elif start <= open_until:
+                open_until = max(open_until, end)  # the open stretch goes on
+            else:
+                break
+        return open_until if open_until is not None and open_until <= horizon else None
+
     @property
     def is_always_open(self) -> bool:
         full_day = Period(dt.time(0), dt.time(0))

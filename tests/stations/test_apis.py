@@ -5,7 +5,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from core.coordinates import from_wgs84
-from stations.models import Amenity, StationAmenity
+from stations.models import Amenity, Station, StationAmenity
 from tests.stations.factories import (
     AdminAreaFactory,
     OpeningPeriodFactory,
@@ -42,8 +42,8 @@ def test_nearest_returns_geojson_sorted_with_every_documented_property(client, s
     assert [f["properties"]["code"] for f in body["features"]] == ["S00", "S01", "S02"]
     props = body["features"][0]["properties"]
     for key in ("code", "name", "name_en", "address", "city", "district", "kind", "status",
-                "distance_m", "open_now", "opening_hours", "amenities", "last_verified_at",
-                "navigation"):  # fmt: skip
+                "distance_m", "open_now", "opens_at", "closes_at", "opening_hours", "amenities",
+                "last_verified_at", "navigation"):  # fmt: skip
         assert key in props
     assert props["distance_m"] == pytest.approx(102.8, abs=0.2)
     assert props["opening_hours"]["text"] == {"zh": "每天 08:00–20:00", "en": "Daily 08:00–20:00"}
@@ -56,6 +56,27 @@ def test_open_now_at_a_given_time(client, stations):
     assert client.get(NEAREST, night).json()["features"] == []
     day = night | {"at": "2026-11-23T10:00:00"}  # no offset: Asia/Shanghai
     assert len(client.get(NEAREST, day).json()["features"]) == 10
+
+
+def test_each_station_says_when_it_opens_or_closes(client, stations):
+    def first(at: str, **more) -> dict:
+        query = {"lat": 22.5, "lon": 114.0, "limit": 1, "at": at, **more}
+        return client.get(NEAREST, query).json()["features"][0]["properties"]
+
+    morning = first("2026-11-23T07:00:00+08:00")
+    assert (morning["open_now"], morning["opens_at"], morning["closes_at"]) == (
+        False, "2026-11-23T08:00:00+08:00", None
+    )  # fmt: skip
+    noon = first("2026-11-23T12:00:00+08:00")
+    assert (noon["open_now"], noon["opens_at"], noon["closes_at"]) == (
+        True, None, "2026-11-23T20:00:00+08:00"
+    )  # fmt: skip
+    assert first("2026-11-23T12:30:00+08:00")["closes_at"] == "2026-11-23T20:00:00+08:00"
+    night = first("2026-11-23T21:00:00+08:00")  # after a cached answer: the state has changed
+    assert (night["open_now"], night["opens_at"]) == (False, "2026-11-24T08:00:00+08:00")
+    Station.objects.filter(code="S00").update(status="temporarily_closed")
+    shut = first("2026-11-23T12:00:00+08:00")
+    assert (shut["open_now"], shut["opens_at"], shut["closes_at"]) == (False, None, None)
 
 
 def test_crs_applies_to_input_and_output(client, stations):

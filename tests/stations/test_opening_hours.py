@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.localtime import LOCAL_TZ
 from stations.opening_hours import Period, Schedule, same_day_overlaps, weekly_overlaps
@@ -100,3 +102,57 @@ def test_weekly_overlaps(periods, clash):
 def test_same_day_overlaps():
     assert same_day_overlaps([Period(T(8), T(12)), Period(T(10), T(13))])
     assert not same_day_overlaps([Period(T(8), T(12)), Period(T(13), T(15))])
+
+
+OFFICE = Schedule(weekly=dict.fromkeys(range(5), (Period(T(9), T(18)),)))
+
+
+@pytest.mark.parametrize(
+    ("moment", "change"),
+    [
+        (at(MONDAY, 12), at(MONDAY, 18)),  # open: until the closing time
+        (at(MONDAY, 7), at(MONDAY, 9)),  # closed: the next opening today
+        (at(MONDAY, 19), at(MONDAY + dt.timedelta(days=1), 9)),  # tomorrow
+        (at(MONDAY + dt.timedelta(days=4), 20), at(MONDAY + dt.timedelta(days=7), 9)),  # Monday
+    ],
+)
+def test_the_next_change_of_state(moment, change):
+    assert OFFICE.next_change(moment) == change
+
+
+def test_the_next_change_runs_across_midnight_and_back_to_back_periods():
+    night = Schedule(
+        weekly={0: (Period(T(18), T(0)),), 1: (Period(T(0), T(2)), Period(T(2), T(6)))}
+    )
+    assert night.next_change(at(MONDAY, 20)) == at(MONDAY + dt.timedelta(days=1), 6)
+    assert Schedule(weekly=dict.fromkeys(range(7), (ALL_DAY,))).next_change(at(MONDAY, 3)) is None
+    assert Schedule().next_change(at(MONDAY, 3)) is None  # no hours: nothing to announce
+
+
+def test_a_dated_closure_moves_the_next_opening():
+    closed_tuesday = Schedule(weekly=OFFICE.weekly, exceptions={MONDAY + dt.timedelta(days=1): ()})
+    assert closed_tuesday.next_change(at(MONDAY, 19)) == at(MONDAY + dt.timedelta(days=2), 9)
+
+
+PERIODS = st.builds(
+    Period,
+    st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+    st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weekly=st.dictionaries(st.integers(0, 6), st.lists(PERIODS, max_size=3), max_size=7),
+    minute=st.integers(0, 7 * 24 * 60 - 1),
+)
+def test_the_next_change_agrees_with_stepping_minute_by_minute(weekly, minute):
+    schedule = Schedule(weekly=weekly)
+    moment = at(MONDAY, 0) + dt.timedelta(minutes=minute)
+    state = schedule.is_open_at(moment)
+    step, change = dt.timedelta(minutes=1), None
+    for n in range(1, 8 * 24 * 60 + 1):
+        if schedule.is_open_at(moment + n * step) != state:
+            change = moment + n * step
+            break
+    assert schedule.next_change(moment) == change
