@@ -59,7 +59,8 @@ def outside_requests():
 
 @pytest.fixture
 def open_page(browser, live_server, outside_requests):
-    """``open_page(path, language=…, width=…)``: a fresh phone-sized page at ``path``."""
+    """``open_page(path, language=…, width=…, geolocation=…, init_script=…)``: a fresh
+    phone-sized page at ``path``."""
     contexts = []
     own_host = urlsplit(live_server.url).netloc
 
@@ -70,7 +71,14 @@ def open_page(browser, live_server, outside_requests):
             outside_requests.append(handled.request.url)
             handled.abort()
 
-    def opened(path: str, *, language: str = "zh-CN", width: int = 360, geolocation=None):
+    def opened(
+        path: str,
+        *,
+        language: str = "zh-CN",
+        width: int = 360,
+        geolocation=None,
+        init_script: str | None = None,
+    ):
         context = browser.new_context(
             locale=language,
             extra_http_headers={"Accept-Language": language},
@@ -80,6 +88,8 @@ def open_page(browser, live_server, outside_requests):
             permissions=["geolocation"] if geolocation else [],
         )
         contexts.append(context)
+        if init_script:  # runs in every page before the page's own scripts
+            context.add_init_script(init_script)
         page = context.new_page()
         page.console_errors = []
         page.on("pageerror", lambda error: page.console_errors.append(str(error)))

@@ -45,6 +45,28 @@
     return params;
   }
 
+  const ZONE = "Asia/Shanghai";
+  const clock = new Intl.DateTimeFormat(language, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: ZONE });
+  const weekday = new Intl.DateTimeFormat(language, { weekday: "short", timeZone: ZONE });
+  const dayOf = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE });  // YYYY-MM-DD
+
+  // "18:00", "tomorrow 08:00" or "Wed 08:00": a moment within the week, as a worker says it.
+  function soon(iso) {
+    const moment = new Date(iso);
+    const today = dayOf.format(new Date());
+    const tomorrow = dayOf.format(new Date(Date.now() + 86400000));
+    const day = dayOf.format(moment);
+    const time = clock.format(moment);
+    if (day === today) return time;
+    return `${day === tomorrow ? texts.tomorrow : weekday.format(moment)} ${time}`;
+  }
+
+  // When the station's state next changes: "open until 18:00", "opens at 08:00", or all day.
+  function changeText(p) {
+    if (p.open_now) return p.closes_at ? texts.open_until.replace("%(time)s", soon(p.closes_at)) : texts.open_all_day;
+    return p.opens_at ? texts.opens_at.replace("%(time)s", soon(p.opens_at)) : "";
+  }
+
   function stationItem(feature) {
     const p = feature.properties;
     const item = element("li", "station");
@@ -58,6 +80,8 @@
     head.append(name, element("span", "distance", distance(p.distance_m)));
     const state = element("span", p.open_now ? "state open" : "state closed", p.open_now ? texts.open : texts.closed);
     head.append(state);
+    const change = changeText(p);
+    if (change) head.append(element("span", "state-change", change));
     item.append(head, element("div", "hint", p.address));
     const icons = element("div", "amenities");
     for (const amenity of p.amenities) {
@@ -80,31 +104,74 @@
     return item;
   }
 
-  async function loadStations(ticket) {
+  const openNow = document.getElementById("open-now");
+  const widen = document.getElementById("widen");
+  const RADII_KM = [5, 10, 20, 50];  // the API's largest radius is 50 km
+  let radiusIndex = 0;
+  let here = null;  // the "you are here" marker, when the phone said where it is
+
+  function stationMarker(feature) {
+    const [x, y] = feature.geometry.coordinates;
+    const p = feature.properties;
+    const marker = L.marker([y, x], { icon: dot(p.open_now ? "open" : "closed"), title: p.name });
+    marker.bindPopup(popup(p.name, distance(p.distance_m), changeText(p) || (p.open_now ? texts.open : texts.closed)));
+    return marker;
+  }
+
+  async function nearest(limit, radiusKm) {
     const params = whereParams();
-    params.set("limit", "30");
+    params.set("limit", String(limit));
+    if (radiusKm) params.set("radius_m", String(radiusKm * 1000));
     const amenities = chosenAmenities();
     if (amenities.length) params.set("amenity", amenities.join(","));
-    const body = await api("/api/v1/stations/nearest/", params);
+    if (openNow.getAttribute("aria-pressed") === "true") params.set("open_now", "true");
+    return api("/api/v1/stations/nearest/", params);
+  }
+
+  async function loadStations(ticket) {
+    const radiusKm = RADII_KM[radiusIndex];
+    let body = await nearest(30, radiusKm);
     if (ticket !== latest) return;
     const [lon, lat] = body.query[settings.tileCrs];
     position = { lat: body.query.wgs84[1], lon: body.query.wgs84[0] };
+    let found = body.features;
+    const empty = !found.length;
+    if (empty) {  // nothing within the cap: say so, and show the nearest beyond it
+      body = await nearest(1, null);
+      if (ticket !== latest) return;
+      found = body.features;
+    }
     stationsLayer.clearLayers();
     const list = document.getElementById("stations");
     list.replaceChildren();
     const bounds = [[lat, lon]];
-    for (const feature of body.features) {
+    for (const feature of found) {
       const [x, y] = feature.geometry.coordinates;
-      const marker = L.marker([y, x], { icon: dot(feature.properties.open_now ? "open" : "closed"),
-                                        title: feature.properties.name });
-      marker.bindPopup(popup(feature.properties.name, distance(feature.properties.distance_m)));
-      stationsLayer.addLayer(marker);
+      stationsLayer.addLayer(stationMarker(feature));
       list.append(stationItem(feature));
       bounds.push([y, x]);
     }
-    status.textContent = body.features.length ? "" : texts.none;
+    const within = texts.none_within.replace("%(km)s", radiusKm);
+    if (!empty) status.textContent = "";
+    else if (found.length) status.textContent = `${within} ${texts.nearest_beyond.replace("%(distance)s", distance(found[0].properties.distance_m))}`;
+    else status.textContent = texts.none;
+    const wider = RADII_KM[radiusIndex + 1];
+    widen.hidden = !empty || !wider;
+    if (wider) widen.textContent = texts.widen.replace("%(km)s", wider);
     map.fitBounds(bounds, { maxZoom: 16, padding: [24, 24] });
   }
+
+  widen.addEventListener("click", () => {
+    radiusIndex = Math.min(radiusIndex + 1, RADII_KM.length - 1);
+    refresh();
+  });
+
+  let openNowTouched = false;
+  openNow.addEventListener("click", () => {
+    openNowTouched = true;
+    openNow.setAttribute("aria-pressed", openNow.getAttribute("aria-pressed") === "true" ? "false" : "true");
+    refresh();
+  });
 
   let checkups = [];  // the upcoming check-ups found, as the API gave them (by distance)
 
@@ -160,6 +227,7 @@
   for (const chip of document.querySelectorAll(".chip[data-amenity]")) {
     chip.addEventListener("click", () => {
       chip.setAttribute("aria-pressed", chip.getAttribute("aria-pressed") === "true" ? "false" : "true");
+      if (!openNowTouched && chosenAmenities().length) openNow.setAttribute("aria-pressed", "true");
       refresh();
     });
   }
@@ -170,17 +238,40 @@
     refresh().then(() => { place = null; });
   });
 
+  const positionNote = document.getElementById("position-note");
+  const FALLBACK_MS = 8000;  // also covers a permission prompt nobody answers
+
+  function located(found) {
+    position = { lat: found.coords.latitude, lon: found.coords.longitude };
+    positionNote.textContent = "";
+    if (here) here.remove();
+    here = L.circleMarker([position.lat, position.lon], { radius: 8, color: "#fff", weight: 3, fillColor: "#1565c0", fillOpacity: 1 })
+      .bindTooltip(texts.you_are_here).addTo(map);
+    radiusIndex = 0;
+    refresh();
+  }
+
+  function unlocated() {
+    positionNote.textContent = texts.no_position;  // stays until a position arrives
+    refresh();
+  }
+
   if (navigator.geolocation) {
     status.textContent = texts.locating;
+    let answered = false;
+    let fellBack = false;
+    const fallback = setTimeout(() => { fellBack = true; unlocated(); }, FALLBACK_MS);
     navigator.geolocation.getCurrentPosition(
-      (found) => {
-        position = { lat: found.coords.latitude, lon: found.coords.longitude };
-        refresh();
+      (found) => { answered = true; clearTimeout(fallback); located(found); },
+      () => {
+        if (answered || fellBack) return;
+        answered = true;
+        clearTimeout(fallback);
+        unlocated();
       },
-      () => { status.textContent = texts.no_position; refresh(); },
-      { enableHighAccuracy: true, timeout: 8000, maximumAge: 60000 }
+      { enableHighAccuracy: true, timeout: FALLBACK_MS, maximumAge: 60000 }
     );
   } else {
-    refresh();
+    unlocated();
   }
 })();
