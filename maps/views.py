@@ -185,6 +185,7 @@ def worker_texts() -> dict[str, str]:
         "nearest_beyond": _("The nearest is %(distance)s away:"),
         "widen": _("Search within %(km)s km"),
         "you_are_here": _("You are here"),
+        "offline": _("No connection: check the network, then try again."),
         "by_date": _("By date"),
         "by_distance": _("By distance"),
     }
@@ -250,6 +251,8 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
         "maps/station.html",
         {
             "station": properties,
+            "display_name": station.name_en if english and station.name_en else station.name,
+            "verified_at": station.last_verified_at,
             "status_label": station_labels.get(properties["status"], properties["status"]),
             "map": map_context(figure),
             "checkups": {

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from core.jobs import job_run
 from core.models import Job
@@ -90,6 +91,14 @@ def demo_data(db, demo_snapshot) -> LoadReport:
     """The whole demo data set in the test database (rolled back after the test)."""
     demo_restore()
     return demo_snapshot
+
+
+@pytest.fixture(autouse=True)
+def first_language():
+    """Each test starts in the product's first language, whatever an earlier test in the same
+    worker activated (a request in English leaves English active in the thread)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -18,11 +18,9 @@ HERE = {"latitude": 30.0, "longitude": 100.0}  # far from every other test stati
 @pytest.fixture
 def open_and_closed():
     """One station open round the clock and one that opens in three hours (closed now)."""
-    always = StationFactory(
-        code="T-OPEN", name="全天驿站", location=Point(100.0, 30.001, srid=4326)
-    )
+    always = StationFactory(code="T-OPEN", location=Point(100.0, 30.001, srid=4326))
     later = StationFactory(
-        code="T-LATER", name="稍后驿站", location=Point(100.0, 30.002, srid=4326)
+        code="T-LATER", name_en="Later Station", location=Point(100.0, 30.002, srid=4326)
     )
     opens = (timezone.now().astimezone(LOCAL_TZ) + dt.timedelta(hours=3)).replace(
         minute=0, second=0, microsecond=0
@@ -52,7 +50,7 @@ def test_open_now_hides_closed_stations_and_says_when_they_open(open_and_closed,
     page.wait_for_function("() => !document.querySelector('#stations li[data-code=T-LATER]')")
     assert codes(page) == ["T-OPEN"]
     assert page.locator("#open-now").get_attribute("aria-pressed") == "true"
-    assert page.locator(".leaflet-interactive").count() >= 1  # the "you are here" marker
+    assert page.locator(".leaflet-overlay-pane path").count() == 1  # the "you are here" marker
 
 
 def test_nothing_within_5_km_is_said_with_the_nearest_beyond(open_and_closed, open_page):
@@ -61,6 +59,7 @@ def test_nothing_within_5_km_is_said_with_the_nearest_beyond(open_and_closed, op
     status = page.locator("#status").inner_text()
     assert "within 5 km" in status and "The nearest is" in status
     assert codes(page) == ["T-LATER"]  # 33 km north of here, the nearer of the two
+    assert page.locator("li[data-code=T-LATER] strong a").inner_text() == "Later Station"
     widen = page.locator("#widen")
     assert widen.is_visible() and "10 km" in widen.inner_text()
 
@@ -78,3 +77,35 @@ def test_an_unanswered_position_prompt_falls_back_within_10_s(open_and_closed, o
         "() => !document.getElementById('status').textContent.includes('Finding')"
     )
     assert "showing the city centre" in note.inner_text()  # kept once the results are in
+
+
+def test_the_url_keeps_the_question_for_a_link_and_the_back_button(open_and_closed, open_page):
+    page = open_page("/", geolocation=HERE)
+    page.wait_for_selector("#stations li[data-code=T-LATER]")
+    page.click("#open-now")
+    page.wait_for_function("() => location.search.includes('open_now=1')")
+    shared = page.url
+    assert "lat=30.00000" in shared and "lon=100.00000" in shared
+
+    again = open_page("/" + shared.split("/", 3)[3])  # the link, in a fresh phone
+    again.wait_for_selector("#stations li[data-code=T-OPEN]")
+    assert codes(again) == ["T-OPEN"]  # the same question: open now only, from the same place
+    assert again.locator("#open-now").get_attribute("aria-pressed") == "true"
+    assert again.locator(".language [name=next]").get_attribute("value").endswith("open_now=1")
+
+    page.go_back()
+    page.wait_for_selector("#stations li[data-code=T-LATER]")
+    assert page.locator("#open-now").get_attribute("aria-pressed") == "false"
+
+
+def test_a_failure_is_said_in_the_pages_language_with_a_retry(open_and_closed, open_page):
+    page = open_page("/?lat=30&lon=100", init_script=NO_ANSWER)
+    page.wait_for_selector("#stations li.station")
+    page.route("**/api/v1/stations/nearest/**", lambda route: route.abort())
+    page.click("#open-now")
+    page.wait_for_selector("#retry:not([hidden])")
+    assert "网络" in page.locator("#status").inner_text()
+    page.unroute("**/api/v1/stations/nearest/**")
+    page.click("#retry")
+    page.wait_for_selector("#retry[hidden]", state="attached")
+    page.wait_for_function("() => document.querySelectorAll('#stations li.station').length === 1")

@@ -116,3 +116,21 @@ def test_the_demo_stations_are_marked_as_such(demo, open_page):
     assert stations.count() > 0
     assert page.locator("#stations li.station .demo-badge").count() == stations.count()
     assert page.locator("#stations .navigate").count() == 0  # nowhere real to go
+
+
+# What a finger can tap on the worker map (a checkbox is tapped through its label).
+TARGETS = "a, button, select, summary, label, input:not([type=checkbox]), .leaflet-marker-icon"
+
+
+def test_every_target_a_finger_uses_is_at_least_44_px(demo, open_page):
+    page = loaded(open_page("/", geolocation=FUTIAN))
+    page.wait_for_selector("#checkups li, #checkups .hint")
+    small = page.eval_on_selector_all(
+        TARGETS,
+        """nodes => nodes.filter(n => n.offsetParent !== null || n.closest('.leaflet-pane'))
+                        .map(n => [n.outerHTML.slice(0, 80), n.getBoundingClientRect()])
+                        .filter(([, r]) => r.width > 0 && (r.width < 43.5 || r.height < 43.5))
+                        .map(([html, r]) => `${r.width}x${r.height} ${html}`)""",
+    )
+    assert small == []
+    assert "user-scalable" not in page.locator("meta[name=viewport]").get_attribute("content")

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import re
 
@@ -180,3 +181,23 @@ def test_an_invented_station_has_a_badge_and_no_phone_directions_or_verified_dat
     assert checkup["properties"]["is_synthetic"] is True
     assert "0755-87654321" not in page and "uri.amap.com" not in page
     assert "最近核实" not in page and "从未核实" in page
+
+
+def test_the_station_page_says_states_and_dates_in_words():
+    from django.utils import timezone
+
+    from tests.stations.factories import StationAmenityFactory, StationFactory
+
+    station = StationFactory(
+        code="SZ-W1",
+        name_en="Words Station",
+        last_verified_at=timezone.now() - dt.timedelta(days=3),
+    )
+    StationAmenityFactory(station=station, amenity_id="drinking_water", status="out_of_service")
+    page = Client().get("/stations/SZ-W1/").content.decode()
+    text = re.sub(r"<script.*?</script>", "", page, flags=re.S).replace("\xa0", " ")
+    assert "暂停服务" in text and "out_of_service" not in text
+    assert "3 日前" in text and not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", text)
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/stations/SZ-W1/").content.decode()
+    english = english.replace("\xa0", " ")
+    assert "<h1>Words Station" in english and "3 days ago" in english

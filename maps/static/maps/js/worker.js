@@ -5,7 +5,16 @@
   const texts = settings.texts;
   const map = window.yizhanMap;
   const { element, distance, language, popup } = window.yizhan;
-  const stationsLayer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+  const stationsLayer = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 40,
+    iconCreateFunction(cluster) {  // the plugin's icons, 44 px instead of 40
+      const count = cluster.getChildCount();
+      const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+      return L.divIcon({ html: `<div><span>${count}</span></div>`,
+                         className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(44, 44) });
+    },
+  });
   const checkupsLayer = L.layerGroup();
   stationsLayer.addTo(map);
   checkupsLayer.addTo(map);
@@ -24,19 +33,34 @@
 
   function dot(kind) {
     const className = kind === "checkup" ? "checkup-marker" : "station-marker";
-    return L.divIcon({ className, html: `<span class="dot ${kind}"></span>`, iconSize: [18, 18] });
+    // An 18 px dot in a 44 px target: a finger can hit it.
+    return L.divIcon({ className, html: `<span class="dot ${kind}"></span>`, iconSize: [44, 44] });
   }
 
   function chosenAmenities() {
     return [...document.querySelectorAll(".chip[data-amenity][aria-pressed=true]")].map((chip) => chip.dataset.amenity);
   }
 
+  // The API's answer, or an Error whose message a worker can read in the page's language
+  // (never the browser's "Failed to fetch" or a parser's complaint about an HTML error page).
   async function api(path, params) {
-    const response = await fetch(`${path}?${params}`, { headers: { "Accept-Language": language } });
-    const body = await response.json();
-    if (!response.ok) throw new Error(Object.values(body.errors).flat().join(" "));
+    let response;
+    try {
+      response = await fetch(`${path}?${params}`, { headers: { "Accept-Language": language } });
+    } catch (offline) {
+      throw new Error(texts.offline);
+    }
+    let body = null;
+    try { body = await response.json(); } catch (notJson) { /* a proxy's error page */ }
+    if (!response.ok || body === null) {
+      const errors = body && body.errors ? Object.values(body.errors).flat() : [];
+      throw new Error(errors.join(" ") || texts.failed);
+    }
     return body;
   }
+
+  const english = language.startsWith("en");
+  function nameOf(p) { return english && p.name_en ? p.name_en : p.name; }
 
   function whereParams() {
     const params = new URLSearchParams({ crs: settings.tileCrs });
@@ -73,7 +97,7 @@
     item.dataset.code = p.code;
     const head = element("div", "station-head");
     const name = element("strong");
-    const link = element("a", null, p.name);
+    const link = element("a", null, nameOf(p));
     link.href = `/stations/${encodeURIComponent(p.code)}/`;
     name.append(link);
     if (p.is_synthetic) name.append(window.yizhan.demoBadge());
@@ -113,8 +137,8 @@
   function stationMarker(feature) {
     const [x, y] = feature.geometry.coordinates;
     const p = feature.properties;
-    const marker = L.marker([y, x], { icon: dot(p.open_now ? "open" : "closed"), title: p.name });
-    marker.bindPopup(popup(p.name, distance(p.distance_m), changeText(p) || (p.open_now ? texts.open : texts.closed)));
+    const marker = L.marker([y, x], { icon: dot(p.open_now ? "open" : "closed"), title: nameOf(p) });
+    marker.bindPopup(popup(nameOf(p), distance(p.distance_m), changeText(p) || (p.open_now ? texts.open : texts.closed)));
     return marker;
   }
 
@@ -214,15 +238,55 @@
     });
   }
 
-  async function refresh() {
+  const retry = document.getElementById("retry");
+  retry.addEventListener("click", () => refresh());
+
+  // What the worker asked, in the URL: a link reproduces it, the back button returns to the
+  // previous question, and the language switch keeps it.
+  function remember(how) {
+    const state = new URLSearchParams();
+    state.set("lat", position.lat.toFixed(5));
+    state.set("lon", position.lon.toFixed(5));
+    const amenities = chosenAmenities();
+    if (amenities.length) state.set("amenity", amenities.join(","));
+    if (openNow.getAttribute("aria-pressed") === "true") state.set("open_now", "1");
+    if (radiusIndex) state.set("km", String(RADII_KM[radiusIndex]));
+    const url = `${location.pathname}?${state}`;
+    if (url !== location.pathname + location.search) history[how](null, "", url);
+    const next = document.querySelector(".language [name=next]");
+    if (next) next.value = url;
+  }
+
+  function recall(query) {
+    const state = new URLSearchParams(query);
+    const amenities = (state.get("amenity") || "").split(",");
+    for (const chip of document.querySelectorAll(".chip[data-amenity]")) {
+      chip.setAttribute("aria-pressed", String(amenities.includes(chip.dataset.amenity)));
+    }
+    openNow.setAttribute("aria-pressed", String(state.get("open_now") === "1"));
+    radiusIndex = Math.max(0, RADII_KM.indexOf(Number(state.get("km"))));
+    const lat = parseFloat(state.get("lat"));
+    const lon = parseFloat(state.get("lon"));
+    if (Number.isFinite(lat) && Number.isFinite(lon)) { position = { lat, lon }; return true; }
+    return false;
+  }
+
+  let nextHistory = "replaceState";  // the first answer replaces; a worker's change adds a step
+  async function refresh(how) {
     const ticket = ++latest;
+    retry.hidden = true;
     try {
       await loadStations(ticket);
+      if (ticket === latest) remember(how || nextHistory);
+      nextHistory = "pushState";
       await loadCheckups(ticket);
     } catch (failure) {
       status.textContent = failure.message || texts.failed;
+      retry.hidden = false;
     }
   }
+
+  window.addEventListener("popstate", () => { recall(location.search); refresh("replaceState"); });
 
   for (const chip of document.querySelectorAll(".chip[data-amenity]")) {
     chip.addEventListener("click", () => {
@@ -245,8 +309,9 @@
     position = { lat: found.coords.latitude, lon: found.coords.longitude };
     positionNote.textContent = "";
     if (here) here.remove();
-    here = L.circleMarker([position.lat, position.lon], { radius: 8, color: "#fff", weight: 3, fillColor: "#1565c0", fillOpacity: 1 })
-      .bindTooltip(texts.you_are_here).addTo(map);
+    here = L.circleMarker([position.lat, position.lon], {
+      radius: 8, color: "#fff", weight: 3, fillColor: "#1565c0", fillOpacity: 1, interactive: false,
+    }).addTo(map);  // shown, not tapped: the legend says what it is
     radiusIndex = 0;
     refresh();
   }
@@ -256,7 +321,9 @@
     refresh();
   }
 
-  if (navigator.geolocation) {
+  if (recall(location.search)) {
+    refresh();  // a shared link or the back button: the question it holds
+  } else if (navigator.geolocation) {
     status.textContent = texts.locating;
     let answered = false;
     let fellBack = false;
