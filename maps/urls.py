@@ -5,10 +5,20 @@ from django.urls import path
 
 from core.auth import throttled_login
 from core.throttles import CoveragePageThrottle, throttled
-from maps.views import benefits_page, coverage_page, station_page, tours_page, worker_map
+from maps.views import (
+    benefits_page,
+    coverage_page,
+    service_worker,
+    station_page,
+    tours_page,
+    web_manifest,
+    worker_map,
+)
 
 urlpatterns = [
     path("", worker_map, name="worker-map"),
+    path("sw.js", service_worker, name="service-worker"),
+    path("manifest.webmanifest", web_manifest, name="web-manifest"),
     path("benefits/", benefits_page, name="benefits"),
     path("stations/<slug:code>/", station_page, name="station-page"),
     path("organisers/tours/", tours_page, name="tours"),

@@ -3,16 +3,23 @@ worker-facing data comes from the public API."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import json_script
@@ -111,6 +118,68 @@ def worker_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the worker map needs to start without a network (the service worker keeps it).
+APP_ASSETS = [
+    "maps/css/pages.css",
+    "maps/js/common.js",
+    "maps/js/map.js",
+    "maps/js/hours.js",
+    "maps/js/checkups.js",
+    "maps/js/worker.js",
+    "maps/favicon.svg",
+    "maps/icons/icon-192.png",
+    "maps/icons/icon-512.png",
+]
+SERVICE_WORKER_POLICY = "default-src 'self'; frame-ancestors 'none'"
+
+
+@functools.cache
+def app_assets() -> tuple[list[str], str]:
+    """The worker map's static files as URLs, and a version that changes with their content
+    (so a new release replaces the kept copies)."""
+    figure = base_map(center=SHENZHEN_CENTRE, zoom=13, plugins=["cluster"], **tiles())
+    paths = [*figure.sheets(), *figure.scripts(), *APP_ASSETS]
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(finders.find(path)).read_bytes())
+    return [static(path) for path in paths], digest.hexdigest()[:16]
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """/sw.js: served from the root, so that it may answer for the worker map at /."""
+    urls, version = app_assets()
+    body = render_to_string(
+        "maps/sw.js", {"assets": json.dumps(urls), "version": version}, request=request
+    )
+    response = HttpResponse(body, content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Content-Security-Policy"] = SERVICE_WORKER_POLICY
+    return response
+
+
+def web_manifest(request: HttpRequest) -> JsonResponse:
+    """What a phone needs to install the worker map as an app."""
+    return JsonResponse(
+        {
+            "name": _("yizhan: stations near me"),
+            "short_name": "驿站",
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#f7f5f2",
+            "theme_color": "#b3261e",
+            "lang": get_language(),
+            "icons": [
+                {"src": static(f"maps/icons/icon-{size}.png"), "sizes": f"{size}x{size}",
+                 "type": "image/png"}
+                for size in (192, 512)
+            ] + [{"src": static("maps/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )  # fmt: skip
+
+
 def benefits_page(request: HttpRequest) -> HttpResponse:
     """The benefits locator: a short form, the answer as cards, claim points on a small map
     (the page asks /api/v1/benefits/eligible/ and draws what it says)."""
@@ -186,6 +255,7 @@ def worker_texts() -> dict[str, str]:
         "widen": _("Search within %(km)s km"),
         "you_are_here": _("You are here"),
         "offline": _("No connection: check the network, then try again."),
+        "offline_saved": _("Offline: showing the stations saved at %(time)s."),
         "by_date": _("By date"),
         "by_distance": _("By distance"),
     }

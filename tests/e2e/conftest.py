@@ -59,8 +59,9 @@ def outside_requests():
 
 @pytest.fixture
 def open_page(browser, live_server, outside_requests):
-    """``open_page(path, language=…, width=…, geolocation=…, init_script=…)``: a fresh
-    phone-sized page at ``path``."""
+    """``open_page(path, language=…, width=…, geolocation=…, init_script=…, service_workers=…)``:
+    a fresh phone-sized page at ``path`` ("block" keeps the page's requests where ``route``
+    sees them: a service worker's requests bypass it)."""
     contexts = []
     own_host = urlsplit(live_server.url).netloc
 
@@ -78,6 +79,7 @@ def open_page(browser, live_server, outside_requests):
         width: int = 360,
         geolocation=None,
         init_script: str | None = None,
+        service_workers: str = "allow",
     ):
         context = browser.new_context(
             locale=language,
@@ -86,6 +88,7 @@ def open_page(browser, live_server, outside_requests):
             has_touch=True,
             geolocation=geolocation,
             permissions=["geolocation"] if geolocation else [],
+            service_workers=service_workers,
         )
         contexts.append(context)
         if init_script:  # runs in every page before the page's own scripts

@@ -99,7 +99,7 @@ def test_the_url_keeps_the_question_for_a_link_and_the_back_button(open_and_clos
 
 
 def test_a_failure_is_said_in_the_pages_language_with_a_retry(open_and_closed, open_page):
-    page = open_page("/?lat=30&lon=100", init_script=NO_ANSWER)
+    page = open_page("/?lat=30&lon=100", init_script=NO_ANSWER, service_workers="block")
     page.wait_for_selector("#stations li.station")
     page.route("**/api/v1/stations/nearest/**", lambda route: route.abort())
     page.click("#open-now")

@@ -56,7 +56,23 @@
       const errors = body && body.errors ? Object.values(body.errors).flat() : [];
       throw new Error(errors.join(" ") || texts.failed);
     }
+    offline(response.headers.get("X-Yizhan-Saved-At"), body);
     return body;
+  }
+
+  // Offline, the service worker answers with the last answer it kept: say so, and work out
+  // "open now" here from each station's hours (the saved answer's is from when it was saved).
+  const offlineNote = document.getElementById("offline-note");
+  function offline(savedAt, body) {
+    if (!savedAt) { offlineNote.textContent = ""; return; }
+    offlineNote.textContent = texts.offline_saved.replace("%(time)s", clock.format(new Date(savedAt)));
+    const now = new Date();
+    for (const feature of body.features || []) {
+      const p = feature.properties;
+      if (!p.opening_hours) continue;  // a check-up: nothing to work out
+      p.open_now = p.status === "open" && window.yizhanHours.isOpenAt(p.opening_hours, now);
+      p.opens_at = p.closes_at = null;  // from when it was saved: no longer sure
+    }
   }
 
   const english = language.startsWith("en");
@@ -320,6 +336,8 @@
     positionNote.textContent = texts.no_position;  // stays until a position arrives
     refresh();
   }
+
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");
 
   if (recall(location.search)) {
     refresh();  // a shared link or the back button: the question it holds
