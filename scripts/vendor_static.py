@@ -14,7 +14,11 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-VENDOR = Path(__file__).resolve().parent.parent / "maps" / "static" / "maps" / "vendor"
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "maps" / "static" / "maps" / "vendor"
+# Only the browser tests use these (never served): the accessibility checker.
+TEST_VENDOR = ROOT / "tests" / "e2e" / "vendor"
+TEST_PACKAGES = [("axe-core", "4.11.0", ["LICENSE", "axe.min.js"], "axe-core")]
 # npm package, version, files to keep (paths inside the package), target folder
 PACKAGES = [
     ("leaflet", "1.9.4", ["LICENSE", "dist/leaflet.js", "dist/leaflet.css", "dist/images/"],
@@ -35,13 +39,13 @@ def without_source_map(content: bytes) -> bytes:
     return re.sub(rb"\n?//# sourceMappingURL=\S+\s*$", b"\n", content)
 
 
-def vendor(package: str, version: str, keep: list[str], target: str) -> None:
+def vendor(package: str, version: str, keep: list[str], target: str, base: Path = VENDOR) -> None:
     with tempfile.TemporaryDirectory() as work:
         subprocess.run(
             ["npm", "pack", f"{package}@{version}"], cwd=work, check=True, capture_output=True
         )
         (tarball,) = Path(work).glob("*.tgz")
-        destination = VENDOR / target
+        destination = base / target
         shutil.rmtree(destination, ignore_errors=True)
         with tarfile.open(tarball) as archive:
             for member in archive.getmembers():
@@ -57,9 +61,10 @@ def vendor(package: str, version: str, keep: list[str], target: str) -> None:
 
 
 def main() -> None:
-    for package, version, keep, target in PACKAGES:
-        vendor(package, version, keep, target)
-        print(f"{package}@{version} → {VENDOR / target}")
+    for base, packages in ((VENDOR, PACKAGES), (TEST_VENDOR, TEST_PACKAGES)):
+        for package, version, keep, target in packages:
+            vendor(package, version, keep, target, base)
+            print(f"{package}@{version} → {base / target}")
 
 
 if __name__ == "__main__":

@@ -80,6 +80,7 @@ def open_page(browser, live_server, outside_requests):
         geolocation=None,
         init_script: str | None = None,
         service_workers: str = "allow",
+        bypass_csp: bool = False,
     ):
         context = browser.new_context(
             locale=language,
@@ -89,6 +90,7 @@ def open_page(browser, live_server, outside_requests):
             geolocation=geolocation,
             permissions=["geolocation"] if geolocation else [],
             service_workers=service_workers,
+            bypass_csp=bypass_csp,  # only to inject a test tool (axe) into the page
         )
         contexts.append(context)
         if init_script:  # runs in every page before the page's own scripts

@@ -1,0 +1,35 @@
+"""axe-core (vendored by scripts/vendor_static.py, never served) on every page a person uses,
+on a phone, in both languages: no serious or critical violation."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.pages import FUTIAN
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+PAGES = [
+    ("/", "#stations li.station"),
+    ("/benefits/", "form"),
+    ("/stations/SZ-0001/", "#checkups"),
+    ("/accounts/login/", "form"),
+]
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+@pytest.mark.parametrize(("path", "ready"), PAGES)
+def test_no_serious_accessibility_violation(demo, open_page, path, ready, language):
+    page = open_page(path, geolocation=FUTIAN, language=language, bypass_csp=True)
+    page.wait_for_selector(ready)
+    assert serious_violations(page) == []
