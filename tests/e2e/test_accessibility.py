@@ -1,11 +1,13 @@
 """axe-core (vendored by scripts/vendor_static.py, never served) on every page a person uses,
-on a phone, in both languages: no serious or critical violation."""
+workers' and staff's, on a phone, in both languages: no serious or critical violation."""
 
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.pages import FUTIAN
+from stations.models import Station
+from tests.e2e.pages import FUTIAN, log_in
+from tests.stations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
@@ -31,5 +33,23 @@ def serious_violations(page) -> list[str]:
 @pytest.mark.parametrize(("path", "ready"), PAGES)
 def test_no_serious_accessibility_violation(demo, open_page, path, ready, language):
     page = open_page(path, geolocation=FUTIAN, language=language, bypass_csp=True)
+    page.wait_for_selector(ready)
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+@pytest.mark.parametrize(
+    ("path", "role", "ready"),
+    [
+        ("/organisers/tours/?city=兰州市", "organiser", "form.tour-form"),
+        ("/stations/SZ-0001/", "station_manager", "#manage"),
+    ],
+)
+def test_no_serious_violation_on_the_staff_pages(demo, open_page, path, role, ready, language):
+    user = UserFactory(username="staff", roles=[role])
+    if role == "station_manager":
+        Station.objects.get(code="SZ-0001").managers.add(user)
+    page = open_page(f"/accounts/login/?next={path}", language=language, bypass_csp=True)
+    log_in(page, "staff")
     page.wait_for_selector(ready)
     assert serious_violations(page) == []
