@@ -345,6 +345,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
                     "your change."
                 ),
                 "failed": _("Not saved:"),
+                "offline": _("No connection: check the network, then try again."),
                 "statuses": station_labels,
                 "amenity_statuses": amenity_labels,
             },

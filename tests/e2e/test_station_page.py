@@ -98,3 +98,13 @@ def test_a_manager_closes_the_station_for_a_holiday_and_overlaps_are_refused(sta
     page.wait_for_selector("#manage-message.error")
     assert "Opening periods overlap: Mon" in page.locator("#manage-message").inner_text()
     assert list(station.opening_periods.values_list("weekday", "opens", "closes")) == periods
+
+
+def test_a_lost_connection_is_said_and_nothing_changes(station, open_page):
+    page = managers_page(open_page, station, "zhao")
+    page.route("**/api/v1/stations/**", lambda route: route.abort())
+    page.locator("#station-status select").select_option("temporarily_closed")
+    page.locator("#station-status button").click()
+    page.wait_for_selector("#manage-message.error")
+    assert "No connection" in page.locator("#manage-message").inner_text()
+    assert Station.objects.get(pk=station.pk).status == "open"
