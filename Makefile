@@ -13,7 +13,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # pytest workers: one per CPU, at most 4 (each makes its own test database).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: run test setup lint format demo-data messages bench
+.PHONY: run test setup lint format demo-data messages bench audit
 
 run: setup
 	$(PY) manage.py load_demo_data
@@ -54,6 +54,14 @@ demo-data: $(INSTALLED)
 # Nearest-station query and endpoint at 1,200 to 5,000,000 stations: bench/results/latest.md.
 bench: setup
 	$(PY) bench/run.py
+
+# Lighthouse (mobile) on the worker map, a station page and the benefits page, served as in
+# production from the demo data: bench/results/lighthouse.md.
+audit: setup
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py load_demo_checkups
+	$(PY) manage.py load_demo_benefits
+	$(PY) scripts/audit.py
 
 # Update the translation catalogues after changing user-facing strings.
 messages: $(INSTALLED)
