@@ -223,6 +223,7 @@ def benefits_texts() -> dict[str, Any]:
         "no_position": _("Could not get your position: choose a city."),
         "need_place": _("Choose a city or use your position."),
         "failed": _("Something went wrong: try again."),
+        "offline": _("No connection: check the network, then try again."),
         "source": _("Source"),
         "illustrative": _("Not from the source"),
         "paid_cases": _("Claims paid (examples reported by the source, not limits)"),

@@ -101,6 +101,7 @@ def event_feature(
         and {
             "code": event.station.code,
             "name": event.station.name,
+            "name_en": event.station.name_en,
             "is_synthetic": event.station.is_synthetic,
         },
         "address": event.address,

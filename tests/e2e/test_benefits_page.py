@@ -65,3 +65,12 @@ def test_a_missing_place_is_said_on_the_page(schemes, open_page):
     page = open_page("/benefits/", language="en")
     page.click("#worker button[type=submit]")
     assert page.locator("#error").inner_text() == "Choose a city or use your position."
+
+
+def test_a_lost_connection_is_said_on_the_page(schemes, open_page):
+    page = open_page("/benefits/", language="en")
+    page.route("**/api/v1/benefits/**", lambda route: route.abort())
+    page.select_option("[name=city]", "深圳市")
+    page.click("#worker button[type=submit]")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.locator("#error").inner_text().startswith("No connection")

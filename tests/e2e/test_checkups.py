@@ -76,8 +76,10 @@ def test_a_worker_books_and_cancels_on_the_station_page(event, open_page):
 
 
 def test_refusals_are_said_in_the_pages_language(event, open_page):
+    Station.objects.filter(pk=event.station_id).update(name_en="Futian Rest Stop")
     page = open_page(f"/stations/{event.station.code}/", language="en")
     item = checkup_item(page, event)
+    assert "Futian Rest Stop" in item.inner_text()  # the English name on an English page
     book(item)
     item.locator(".result.saved").wait_for()
     book(item)  # the same number again

@@ -26,7 +26,12 @@ def in_days(days: float, hour: int = 9) -> dt.datetime:
 
 @pytest.fixture
 def events():
-    station = StationFactory(code="EV-S", name="测试驿站", location=Point(114.01, 22.5, srid=4326))
+    station = StationFactory(
+        code="EV-S",
+        name="测试驿站",
+        name_en="Test Station",
+        location=Point(114.01, 22.5, srid=4326),
+    )
     return {
         "near_later": CheckupEventFactory(
             station=station, location=station.location, starts_at=in_days(3)
@@ -65,7 +70,9 @@ def test_upcoming_sorted_by_geodesic_distance_then_start(client, events):
     first = body["features"][1]["properties"]
     metres = Geodesic.WGS84.Inverse(22.5, 114.0, 22.5, 114.01)["s12"]
     assert first["distance_m"] == pytest.approx(metres, abs=0.05)
-    assert first["station"] == {"code": "EV-S", "name": "测试驿站", "is_synthetic": False}
+    assert first["station"] == {
+        "code": "EV-S", "name": "测试驿站", "name_en": "Test Station", "is_synthetic": False
+    }  # fmt: skip
     assert first["places_left"] == 30 and first["starts_at"].endswith("+08:00")
 
 

@@ -143,18 +143,21 @@
       showError(texts.need_place);
       return;
     }
+    let response;
     try {
-      const response = await fetch(`/api/v1/benefits/eligible/?${query}`, {
+      response = await fetch(`/api/v1/benefits/eligible/?${query}`, {
         headers: { "Accept-Language": language },
       });
-      const body = await response.json();
-      if (!response.ok) {
-        showError(Object.values(body.errors).flat().join(" "));
-        return;
-      }
-      draw(body);
-    } catch (failure) {
-      showError(texts.failed);
+    } catch (offline) {
+      showError(texts.offline);
+      return;
     }
+    let body = null;
+    try { body = await response.json(); } catch (notJson) { /* a proxy's error page */ }
+    if (!response.ok || body === null) {
+      showError(body && body.errors ? Object.values(body.errors).flat().join(" ") : texts.failed);
+      return;
+    }
+    draw(body);
   });
 })();

@@ -18,6 +18,14 @@ window.yizhanCheckups = (function () {
     return `${dayFormat.format(starts)} ${timeFormat.format(starts)}–${timeFormat.format(ends)}`;
   }
 
+  const english = language.startsWith("en");
+
+  // Where: the station's name (in English on English pages, when it has one), else the address.
+  function place(p) {
+    if (!p.station) return p.address;
+    return english && p.station.name_en ? p.station.name_en : p.station.name;
+  }
+
   function whoMayCome(p, options) {
     const { texts, occupations } = options;
     const who = p.who_may_come;
@@ -145,7 +153,7 @@ window.yizhanCheckups = (function () {
     const places = element("div", "places");
     li.append(head,
               element("div", "when", when(p)),
-              element("div", "hint", (p.station && p.station.name) || p.address),
+              element("div", "hint", place(p)),
               element("div", "who", whoMayCome(p, options)),
               places);
     const result = element("p", "result");
