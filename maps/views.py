@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -91,10 +90,15 @@ def polygon_on_tiles(geometry: dict) -> dict:
     return {"type": geometry["type"], "coordinates": rings}
 
 
+def worker_figure() -> MapSpec:
+    """The worker map's empty map (its script fills it), and so the files it loads."""
+    return base_map(center=SHENZHEN_CENTRE, zoom=13, plugins=["cluster"], **tiles())
+
+
 def worker_map(request: HttpRequest) -> HttpResponse:
     """The worker's map: nearest stations (open or not) with filter chips and a list, and the
     nearest upcoming check-ups; all loaded from the public API by the page's script."""
-    figure = base_map(center=SHENZHEN_CENTRE, zoom=13, plugins=["cluster"], **tiles())
+    figure = worker_figure()
     english = is_english()
     chips = [
         (amenity.code, amenity.name_en if english else amenity.name)
@@ -137,7 +141,7 @@ SERVICE_WORKER_POLICY = "default-src 'self'; frame-ancestors 'none'"
 def app_assets() -> tuple[list[str], str]:
     """The worker map's static files as URLs, and a version that changes with their content
     (so a new release replaces the kept copies)."""
-    figure = base_map(center=SHENZHEN_CENTRE, zoom=13, plugins=["cluster"], **tiles())
+    figure = worker_figure()
     paths = [*figure.sheets(), *figure.scripts(), *APP_ASSETS]
     digest = hashlib.sha256()
     for path in paths:
@@ -148,9 +152,7 @@ def app_assets() -> tuple[list[str], str]:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """/sw.js: served from the root, so that it may answer for the worker map at /."""
     urls, version = app_assets()
-    body = render_to_string(
-        "maps/sw.js", {"assets": json.dumps(urls), "version": version}, request=request
-    )
+    body = render_to_string("maps/sw.js", {"assets": urls, "version": version}, request=request)
     response = HttpResponse(body, content_type="application/javascript")
     response["Cache-Control"] = "no-cache"
     response["Content-Security-Policy"] = SERVICE_WORKER_POLICY
@@ -292,6 +294,7 @@ def checkup_texts() -> dict[str, Any]:
             "everyone": _("Open to every worker"),
             "none_planned": _("None planned yet."),
             "failed": _("Something went wrong: try again."),
+            "offline": _("No connection: check the network, then try again."),
         },
         "occupations": {
             occupation.code: occupation.name_en if english else occupation.name

@@ -38,7 +38,7 @@ from core.fields import CrsInput, point_echo
 from core.localtime import LOCAL_TZ
 from core.throttles import AddressThrottle
 from stations.geocoding import geocode
-from stations.geojson import features_json, json_response, station_feature, unencoded
+from stations.geojson import cached_encodings, features_json, json_response, station_feature
 from stations.jobs import export_of, export_path
 from stations.models import Amenity
 from stations.permissions import IsStationManager
@@ -146,9 +146,10 @@ def station_features(
 ) -> list[str]:
     """The stations found as GeoJSON Feature texts: the encoding cache answers for most; one
     query fetches the rest (none when all are cached)."""
-    missing = unencoded(refs, moment=moment, language=language)
+    encodings = cached_encodings(refs, moment=moment, language=language)
+    missing = encodings.missing
     fetched = station_views(missing, moment=moment) if missing else []
-    return features_json(refs, fetched, crs=crs, moment=moment, language=language)
+    return features_json(refs, encodings, fetched, crs=crs, moment=moment)
 
 
 def station_feature_response(

@@ -274,44 +274,50 @@ class EncodedStationCache:
 encoded_stations = EncodedStationCache(settings.YIZHAN_ENCODED_STATION_CACHE_SIZE)
 
 
-def unencoded(refs: Sequence[StationRef], *, moment: dt.datetime, language: str) -> list[int]:
-    """The ids among ``refs`` whose Feature is not in the cache: the views to fetch."""
+@dataclass(frozen=True, slots=True)
+class Encodings:
+    """The cache's answer for a list of found stations: each one's encoding, or None for
+    those to fetch (:attr:`missing`) and encode."""
+
+    found: dict[int, EncodedStation | None]
+    since: dt.date
+    english: bool
+
+    @property
+    def missing(self) -> list[int]:
+        return [station_id for station_id, entry in self.found.items() if entry is None]
+
+
+def cached_encodings(
+    refs: Sequence[StationRef], *, moment: dt.datetime, language: str
+) -> Encodings:
+    """One cache lookup per station found."""
     english, since = is_english(language), exceptions_since(moment.astimezone(LOCAL_TZ))
-    return [
-        ref.id
-        for ref in refs
-        if encoded_stations.get((ref.id, ref.version, since, english)) is None
-    ]
+    found = {ref.id: encoded_stations.get((ref.id, ref.version, since, english)) for ref in refs}
+    return Encodings(found, since, english)
 
 
 def features_json(
     refs: Sequence[StationRef],
+    encodings: Encodings,
     fetched: Sequence[StationView],
     *,
     crs: str,
     moment: dt.datetime,
-    language: str,
 ) -> list[str]:
-    """The stations found, as GeoJSON Feature texts in the order given: from the cache, or
-    encoded from ``fetched`` (the views of the :func:`unencoded` ids) and cached."""
-    english = is_english(language)
+    """The stations found, as GeoJSON Feature texts in the order given: from the cache's
+    ``encodings``, and from ``fetched`` (the views of the missing ones), encoded and cached."""
+    for view in fetched:
+        entry = encode_station(view, english=encodings.english)
+        encoded_stations.put((view.id, view.version, encodings.since, encodings.english), entry)
+        encodings.found[view.id] = entry
     moment = moment.astimezone(LOCAL_TZ)  # once, not once per station
-    since, cutoff = exceptions_since(moment), stale_before()
-    views = {view.id: view for view in fetched}
-    features = []
-    for ref in refs:
-        entry = encoded_stations.get((ref.id, ref.version, since, english))
-        if entry is None and ref.id in views:
-            view = views[ref.id]
-            entry = encode_station(view, english=english)
-            encoded_stations.put((view.id, view.version, since, english), entry)
-        if entry is not None:
-            features.append(
-                entry.feature(
-                    crs=crs, moment=moment, distance_m=ref.distance_m, stale_before=cutoff
-                )
-            )
-    return features
+    cutoff = stale_before()
+    return [
+        entry.feature(crs=crs, moment=moment, distance_m=ref.distance_m, stale_before=cutoff)
+        for ref in refs
+        if (entry := encodings.found.get(ref.id)) is not None
+    ]
 
 
 def json_response(document: dict[str, Any], features: list[str]) -> HttpResponse:

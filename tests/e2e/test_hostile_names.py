@@ -10,6 +10,7 @@ from django.contrib.gis.geos import Point
 
 from core.localtime import LOCAL_TZ
 from services.benefits.models import BenefitScheme
+from services.checkups.models import CheckupEvent
 from stations.models import OpeningException, Station
 from tests.e2e.pages import FUTIAN, log_in
 from tests.services.factories import CheckupEventFactory, VanFactory
@@ -51,7 +52,9 @@ def hostile(demo):
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=2),
     )
-    CheckupEventFactory(station=station, location=futian, organiser=HOSTILE)
+    CheckupEventFactory(
+        station=station, location=futian, organiser=HOSTILE, eligibility_note=HOSTILE
+    )
     BenefitScheme.objects.create(
         code="hostile",
         name=HOSTILE,
@@ -88,12 +91,17 @@ def test_the_worker_map_list_and_popups(hostile, open_page):
     )
     assert opened
     assert HOSTILE in page.locator(".leaflet-popup-content").inner_text()
+    at_the_station = CheckupEvent.objects.get(station__code="SZ-EVIL")
+    checkup = page.locator(f"#checkups li[data-event='{at_the_station.pk}']")
+    checkup.wait_for()  # the station's name and who may come, as text
+    assert checkup.inner_text().count(HOSTILE) == 2
     nothing_ran(page)
 
 
 def test_the_station_page_for_workers_and_its_manager(hostile, open_page):
     page = open_page("/stations/SZ-EVIL/")
     assert page.locator("h1").inner_text() == HOSTILE
+    assert page.locator("#checkups li[data-event]").inner_text().count(HOSTILE) == 2
     page.wait_for_selector(".leaflet-interactive")
     page.locator(".leaflet-interactive").first.hover()
     nothing_ran(page)

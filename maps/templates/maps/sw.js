@@ -2,9 +2,9 @@
 // answers about stations and check-ups for when there is no network (the page says so and
 // works out "open now" itself). Map tiles are left to the browser.
 "use strict";
-const SHELL = "shell-{{ version }}";
+const SHELL = "shell-{{ version|escapejs }}";
 const ANSWERS = "answers";
-const ASSETS = {{ assets|safe }};
+const ASSETS = [{% for url in assets %}"{{ url|escapejs }}", {% endfor %}];
 const SAVED = ["/api/v1/stations/nearest/", "/api/v1/checkups/upcoming/"];
 
 self.addEventListener("install", (event) => {

@@ -7,7 +7,7 @@
   const error = document.getElementById("error");
   const map = window.yizhanMap;
   const markers = L.layerGroup().addTo(map);
-  const { element, distance, language, popup } = window.yizhan;
+  const { element, distance, popup, request, reasons } = window.yizhan;
 
   function showError(message) {
     error.textContent = message;
@@ -143,19 +143,16 @@
       showError(texts.need_place);
       return;
     }
-    let response;
+    let answer;
     try {
-      response = await fetch(`/api/v1/benefits/eligible/?${query}`, {
-        headers: { "Accept-Language": language },
-      });
+      answer = await request(`/api/v1/benefits/eligible/?${query}`, { offline: texts.offline });
     } catch (offline) {
-      showError(texts.offline);
+      showError(offline.message);
       return;
     }
-    let body = null;
-    try { body = await response.json(); } catch (notJson) { /* a proxy's error page */ }
+    const { response, body } = answer;
     if (!response.ok || body === null) {
-      showError(body && body.errors ? Object.values(body.errors).flat().join(" ") : texts.failed);
+      showError(reasons(body) || texts.failed);
       return;
     }
     draw(body);

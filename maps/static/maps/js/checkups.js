@@ -40,24 +40,12 @@ window.yizhanCheckups = (function () {
     return parts.length ? parts.join(" · ") : texts.everyone;
   }
 
-  async function send(url, method, body) {
-    let response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: { "Content-Type": "application/json", "Accept-Language": language },
-        body: JSON.stringify(body),
-      });
-    } catch (failure) {
-      throw new Error("");  // no network: the caller says so in the page's language
+  async function send(url, method, body, texts) {
+    const answer = await window.yizhan.request(url, { method, body, offline: texts.offline });
+    if (!answer.response.ok || answer.body === null) {
+      throw new Error(window.yizhan.reasons(answer.body) || texts.failed);
     }
-    let answer = null;
-    try { answer = await response.json(); } catch (notJson) { /* a proxy's error page */ }
-    if (!response.ok) {
-      const errors = answer && answer.errors ? Object.values(answer.errors).flat() : [];
-      throw new Error(errors.join(" "));
-    }
-    return answer;
+    return answer.body;
   }
 
   function say(node, text, kind) {
@@ -96,7 +84,7 @@ window.yizhanCheckups = (function () {
       const phone = form.phone.value.trim();
       say(result, texts.sending, "pending");
       try {
-        const booking = await send(p.bookings, "POST", { phone });
+        const booking = await send(p.bookings, "POST", { phone }, texts);
         form.hidden = true;
         adjust(-1);
         say(result, bookedText(booking, texts), "saved");
@@ -104,7 +92,7 @@ window.yizhanCheckups = (function () {
         undo.type = "button";
         undo.addEventListener("click", async () => {
           try {
-            await send(cancelUrl(p, booking.reference), "DELETE", { phone });
+            await send(cancelUrl(p, booking.reference), "DELETE", { phone }, texts);
             undo.remove();
             adjust(1);
             say(result, texts.cancelled, "saved");
@@ -130,7 +118,7 @@ window.yizhanCheckups = (function () {
       event.preventDefault();
       try {
         await send(cancelUrl(p, form.reference.value.trim()), "DELETE",
-                   { phone: form.phone.value.trim() });
+                   { phone: form.phone.value.trim() }, texts);
         adjust(1);
         say(result, texts.cancelled, "saved");
         details.open = false;

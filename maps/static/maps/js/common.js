@@ -32,6 +32,32 @@ window.yizhan = {
     return window.yizhan.element("span", "demo-badge", label);
   },
 
+  // A request to the API in the page's language; a write declares JSON (the API takes no
+  // other body), with ``body`` as its JSON if given. Resolves to
+  // {response, body}, body null when the answer is not JSON (a proxy's error page); rejects
+  // with an Error whose message is ``offline`` when the network cannot be reached.
+  async request(url, { method = "GET", body, headers = {}, offline = "" } = {}) {
+    const sent = { "Accept-Language": window.yizhan.language, ...headers };
+    if (method !== "GET") sent["Content-Type"] = "application/json";
+    let response;
+    try {
+      response = await fetch(url, {
+        method, credentials: "same-origin", headers: sent,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (unreachable) {
+      throw new Error(offline);
+    }
+    let answer = null;
+    try { answer = await response.json(); } catch (notJson) { /* a proxy's error page */ }
+    return { response, body: answer };
+  },
+
+  // The reasons an API refusal gives, as one text ("" when it gives none).
+  reasons(body) {
+    return body && body.errors ? Object.values(body.errors).flat().join(" ") : "";
+  },
+
   distance(metres) {
     return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
   },

@@ -7,40 +7,31 @@
   const message = document.getElementById("manage-message");
   const csrf = section.querySelector("[name=csrfmiddlewaretoken]").value;
   const base = `/api/v1/stations/${section.dataset.code}/`;
-  const { language } = window.yizhan;
+  const { request, reasons } = window.yizhan;
 
   // A manager's change through the API: the saved station, or null with the reason shown in
   // the page's language (a lost connection, a colleague's change, the API's refusal).
   async function send(method, url, body) {
-    let response;
+    let answer;
     try {
-      response = await fetch(url, {
-        method,
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          "If-Match": section.dataset.etag,
-          "X-CSRFToken": csrf,
-          "Accept-Language": language,
-        },
-        body: body ? JSON.stringify(body) : undefined,
+      answer = await request(url, {
+        method, body, offline: texts.offline,
+        headers: { "If-Match": section.dataset.etag, "X-CSRFToken": csrf },
       });
     } catch (offline) {
       message.className = "error";
-      message.textContent = texts.offline;
+      message.textContent = offline.message;
       return null;
     }
-    let payload = null;
-    try { payload = await response.json(); } catch (notJson) { /* a proxy's error page */ }
+    const { response, body: payload } = answer;
     if (response.ok && payload) {
       section.dataset.etag = response.headers.get("ETag");
       message.textContent = texts.saved;
       message.className = "saved";
       return payload;
     }
-    const reasons = payload && payload.errors ? Object.values(payload.errors).flat().join(" ") : "";
     message.className = "error";
-    message.textContent = response.status === 412 ? texts.stale : `${texts.failed} ${reasons}`.trim();
+    message.textContent = response.status === 412 ? texts.stale : `${texts.failed} ${reasons(payload)}`.trim();
     return null;
   }
 

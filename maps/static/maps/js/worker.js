@@ -4,7 +4,7 @@
   const settings = JSON.parse(document.getElementById("page-settings").textContent);
   const texts = settings.texts;
   const map = window.yizhanMap;
-  const { element, distance, language, popup } = window.yizhan;
+  const { element, distance, language, popup, escapeHtml, request, reasons } = window.yizhan;
   const stationsLayer = L.markerClusterGroup({
     showCoverageOnHover: false,
     maxClusterRadius: 40,
@@ -18,7 +18,8 @@
   const checkupsLayer = L.layerGroup();
   stationsLayer.addTo(map);
   checkupsLayer.addTo(map);
-  L.control.layers(null, { [texts.stations]: stationsLayer, [texts.checkups]: checkupsLayer },
+  // Leaflet's layer control writes its labels as HTML.
+  L.control.layers(null, { [escapeHtml(texts.stations)]: stationsLayer, [escapeHtml(texts.checkups)]: checkupsLayer },
                    { collapsed: false }).addTo(map);
   const status = document.getElementById("status");
   const ICONS = {
@@ -44,18 +45,8 @@
   // The API's answer, or an Error whose message a worker can read in the page's language
   // (never the browser's "Failed to fetch" or a parser's complaint about an HTML error page).
   async function api(path, params) {
-    let response;
-    try {
-      response = await fetch(`${path}?${params}`, { headers: { "Accept-Language": language } });
-    } catch (offline) {
-      throw new Error(texts.offline);
-    }
-    let body = null;
-    try { body = await response.json(); } catch (notJson) { /* a proxy's error page */ }
-    if (!response.ok || body === null) {
-      const errors = body && body.errors ? Object.values(body.errors).flat() : [];
-      throw new Error(errors.join(" ") || texts.failed);
-    }
+    const { response, body } = await request(`${path}?${params}`, { offline: texts.offline });
+    if (!response.ok || body === null) throw new Error(reasons(body) || texts.failed);
     offline(response.headers.get("X-Yizhan-Saved-At"), body);
     return body;
   }
