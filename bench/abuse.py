@@ -6,8 +6,10 @@ Run alone, it writes its figures to ``bench/results/abuse.json``.
 On the demo data (database ``<name>_bench_demo``), one gunicorn as in the other cases (2 sync
 workers, production settings) and the job worker: the nearest endpoint under ``wrk`` (2
 connections) alone, then while two clients loop on each expensive URL, each figure the median
-of 3 runs of 5 s, in one run. Target: with the hammering, at least 80% of the throughput
-without. Run alone: ``.venv/bin/python bench/abuse.py``."""
+of 3 runs of 5 s, in one run. Twice: gunicorn alone, and behind nginx as deployed
+(deploy/nginx.conf, which refuses floods on those URLs before they reach Python). Target,
+behind nginx: with the hammering, at least 80% of the throughput without. Run alone:
+``.venv/bin/python bench/abuse.py``."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,7 +30,7 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from bootstrap import ensure_database, try_connect  # noqa: E402
+from bootstrap import apt_install, ensure_database, try_connect  # noqa: E402
 
 from bench.run import (  # noqa: E402
     DURATION_S,
@@ -132,39 +135,80 @@ def hammered_requests(clients: list[subprocess.Popen]) -> dict[str, dict[str, in
     return counts
 
 
-def abuse_figures() -> dict:
-    url = demo_database()
+def start_nginx(workdir: Path, upstream_port: int) -> tuple[subprocess.Popen, int]:
+    """deploy/nginx.conf in front of gunicorn on ``upstream_port``, as a plain process."""
     port = free_port()
-    server, worker = start_gunicorn(url, port), start_worker(url)
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    for field, value in {"prefix": workdir, "port": port, "upstream_port": upstream_port}.items():
+        config = config.replace(f"@{field}@", str(value))
+    (workdir / "nginx.conf").write_text(config)
+    command = ["/usr/sbin/nginx", "-p", str(workdir), "-c", "nginx.conf", "-g", "daemon off;"]
+    proxy = subprocess.Popen(command, start_new_session=True)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proxy, port
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("nginx did not start")
+
+
+def abuse_figures() -> dict:
+    for program, package in (("/usr/bin/wrk", "wrk"), ("/usr/sbin/nginx", "nginx")):
+        if not Path(program).exists():
+            apt_install([package], "the abuse case of the benchmark")
+    url = demo_database()
+    return {
+        "gunicorn": topology_figures(url, behind_nginx=False),
+        "nginx": topology_figures(url, behind_nginx=True),
+        "target_share": TARGET_SHARE,
+    }
+
+
+def topology_figures(url: str, behind_nginx: bool) -> dict:
+    """The figures with clients talking to gunicorn itself, or to nginx in front of it."""
+    upstream = free_port()
+    trusted = {"YIZHAN_TRUSTED_PROXIES": "1" if behind_nginx else "0"}
+    server, worker = start_gunicorn(url, upstream, **trusted), start_worker(url)
+    processes = [server, worker]
     try:
-        results_ready(port)
-        with tempfile.TemporaryDirectory() as workdir:
-            script = Path(workdir) / "paths.lua"
-            script.write_text(WRK_SCRIPT)
-            paths = [
-                f"/api/v1/stations/nearest/?{urlencode({'lat': lat, 'lon': lon, 'limit': 10})}"
-                for lon, lat in query_points(200, seed=3)
-            ]
-            paths_file = Path(workdir) / "nearest.txt"
-            paths_file.write_text("\n".join(paths) + "\n")
-            warm_up(port, paths)
-            alone, hammered, hammering = [], [], []
-            for _ in range(ROUNDS):  # interleaved, so that the machine's noise hits both
-                alone.append(wrk(port, paths_file, script, 2, DURATION_S))
-                clients = hammer(port, DURATION_S + 2)
-                time.sleep(1)
-                hammered.append(wrk(port, paths_file, script, 2, DURATION_S))
-                hammering.append(hammered_requests(clients))
+        with tempfile.TemporaryDirectory() as proxy_dir:
+            port = upstream
+            if behind_nginx:
+                proxy, port = start_nginx(Path(proxy_dir), upstream)
+                processes.append(proxy)
+            return measured(port)
     finally:
-        for process in (server, worker):
+        for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait()
+
+
+def measured(port: int) -> dict:
+    """Nearest alone and hammered, interleaved (the machine's noise hits both)."""
+    results_ready(port)
+    with tempfile.TemporaryDirectory() as workdir:
+        script = Path(workdir) / "paths.lua"
+        script.write_text(WRK_SCRIPT)
+        paths = [
+            f"/api/v1/stations/nearest/?{urlencode({'lat': lat, 'lon': lon, 'limit': 10})}"
+            for lon, lat in query_points(200, seed=3)
+        ]
+        paths_file = Path(workdir) / "nearest.txt"
+        paths_file.write_text("\n".join(paths) + "\n")
+        warm_up(port, paths)
+        alone, hammered, hammering = [], [], []
+        for _ in range(ROUNDS):
+            alone.append(wrk(port, paths_file, script, 2, DURATION_S))
+            clients = hammer(port, DURATION_S + 2)
+            time.sleep(1)
+            hammered.append(wrk(port, paths_file, script, 2, DURATION_S))
+            hammering.append(hammered_requests(clients))
     without, with_ = median_figure(alone), median_figure(hammered)
     return {
         "nearest_alone": without,
         "nearest_hammered": with_,
         "share": round(with_["rps"] / without["rps"], 3),
-        "target_share": TARGET_SHARE,
         "hammering": hammering,
     }
 

@@ -187,8 +187,8 @@ def production_env(url: str) -> dict[str, str]:
     }
 
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
-    env = production_env(url)
+def start_gunicorn(url: str, port: int, **settings: str) -> subprocess.Popen:
+    env = {**production_env(url), **settings}
     command = [
         PYTHON,
         "-m",
@@ -341,11 +341,15 @@ def target_lines(results: dict) -> list[str]:
         )
     abuse = results.get("abuse")
     if abuse:
+        direct, proxied = abuse["gunicorn"], abuse["nginx"]
         check(
-            "nearest keeps ≥ 80% of its throughput while 4 clients hammer coverage and export",
-            abuse["share"] >= abuse["target_share"],
-            f"{abuse['nearest_hammered']['rps']} / {abuse['nearest_alone']['rps']} req/s = "
-            f"{abuse['share']:.0%}",
+            "nearest keeps ≥ 80% of its throughput while 4 clients hammer coverage and export"
+            " (behind nginx, deploy/nginx.conf)",
+            proxied["share"] >= abuse["target_share"],
+            f"{proxied['nearest_hammered']['rps']} / {proxied['nearest_alone']['rps']} req/s = "
+            f"{proxied['share']:.0%}; gunicorn alone, no proxy: "
+            f"{direct['nearest_hammered']['rps']} / {direct['nearest_alone']['rps']} req/s = "
+            f"{direct['share']:.0%}",
         )
     oracle = results.get("oracle")
     if oracle:
