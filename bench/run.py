@@ -9,6 +9,7 @@ endpoint) for the textbook endpoint and yizhan's, plain / with an amenity / open
 are random, half in Shenzhen and half elsewhere in China. Writes bench/results/latest.json and
 latest.md and prints the table. ``BENCH_SIZES=1200,100000`` runs fewer sizes.
 
+At 1M, the map-browsing case (bench/browse.py): city and national views of the map endpoint.
 Then the van-tour planning case (bench/planning.py): OR-Tools against greedy nearest-next; and
 the abuse case (bench/abuse.py): the nearest endpoint's throughput while anonymous clients
 hammer the coverage map and the export.
@@ -62,16 +63,18 @@ ROUNDS = 3  # runs per case; the figures are their medians
 # long-running server, whose workers have encoded the stations they serve.
 WARMUP_REQUESTS_PER_POINT = 8
 FULL_VARIANTS_FROM = 1_000_000  # smaller registries: plain queries only
+BROWSE_SIZE = 1_000_000  # the map-browsing case (bench/browse.py) runs at this size
 CONNECTIONS = (2, 4)
 VARIANTS = {"plain": {}, "amenity": {"amenity": "ebike_charging"}, "open_now": {"open_now": "true"}}
 ENDPOINTS = {"textbook": "/bench/textbook/nearest/", "yizhan": "/api/v1/stations/nearest/"}
-# Each thread walks the query points in order from a random start.
+# Each thread walks the query points in order from a random start, asking for gzip.
 WRK_SCRIPT = """
 local paths = {}
 local counter = 0
 function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
   counter = math.random(#paths)
+  wrk.headers["Accept-Encoding"] = "gzip"  -- as browsers and apps ask
 end
 function request()
   counter = counter % #paths + 1
@@ -140,6 +143,7 @@ def prepare_database(size: int) -> str:
     server.close()
     subprocess.run(migrate, cwd=ROOT, env=env, check=True)
     generate(dsn(url), size, say=say)
+    subprocess.run([PYTHON, "manage.py", "refresh_map_cells"], cwd=ROOT, env=env, check=True)
     connection = psycopg2.connect(dsn(url))
     with connection, connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_meta (generator int, stations int)")
@@ -339,6 +343,16 @@ def target_lines(results: dict) -> list[str]:
             f"{planning['greedy']['demand_covered']} of {planning['demand_total']} workers), "
             f"{planning['time_to_plan_s']} s",
         )
+    browse = results.get("browse")
+    if browse:
+        for kind, figure in browse["views"].items():
+            check(
+                f"map, {kind} views at 1M, 2 connections: ≥ {browse['target_rps']} req/s, "
+                f"p50 ≤ {browse['target_p50_ms']} ms",
+                figure["rps"] >= browse["target_rps"]
+                and figure["p50_ms"] <= browse["target_p50_ms"],
+                f"{figure['rps']} req/s, p50 {figure['p50_ms']} ms, p99 {figure['p99_ms']} ms",
+            )
     abuse = results.get("abuse")
     if abuse:
         direct, proxied = abuse["gunicorn"], abuse["nginx"]
@@ -428,6 +442,11 @@ def main() -> None:
             variants = VARIANTS if size >= FULL_VARIANTS_FROM else {"plain": VARIANTS["plain"]}
             measured["http"] = http_figures(url, points, Path(workdir), variants)
             results["sizes"][str(size)] = measured
+        if BROWSE_SIZE in sizes:
+            say(f"{BROWSE_SIZE:,} stations: browsing the map (city and national views)")
+            from bench.browse import browse_figures  # imports this module: after it is loaded
+
+            results["browse"] = browse_figures(prepare_database(BROWSE_SIZE), Path(workdir))
     say("van-tour planning: 5 vans × 10 days, 300 stations")
     results["planning"] = run_script("bench/planning.py", prepare_database(SIZES[0]))
     say("anonymous clients hammering the coverage map and the export")

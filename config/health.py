@@ -12,6 +12,9 @@ from stations.models import Station
 
 
 class HealthApi(PublicApi):
+    cache_max_age = 0
+    content_etag = False
+
     authentication_classes: list = []
     permission_classes: list = []
 

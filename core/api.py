@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from core.roles import IsOrganiser
+from core.transfer import mark_public
 
 ERROR_400 = OpenApiResponse(
     OpenApiTypes.OBJECT, description='Invalid parameter: {"errors": {"field": ["message"]}}'
@@ -60,6 +61,17 @@ class PublicApi(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
     content_negotiation_class = JsonOnlyNegotiation
+    cache_max_age = 60
+    """Seconds a browser or proxy may keep a GET answer (``Cache-Control``)."""
+    content_etag = True
+    """Whether a GET answer carries an ETag of its content (304 when it is sent back). Off
+    for answers that name the moment they were made: they never match."""
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            mark_public(response, max_age=self.cache_max_age, content_etag=self.content_etag)
+        return response
 
 
 class AuthenticatedApi(APIView):

@@ -21,11 +21,6 @@ LEAFLET_JS = "maps/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "maps/vendor/leaflet/leaflet.css"
 # Leaflet plugins a map may need: (JavaScript files, style sheets).
 PLUGINS = {
-    "cluster": (
-        ["maps/vendor/leaflet.markercluster/leaflet.markercluster.js"],
-        ["maps/vendor/leaflet.markercluster/MarkerCluster.css",
-         "maps/vendor/leaflet.markercluster/MarkerCluster.Default.css"],
-    ),
     "heat": (["maps/vendor/leaflet.heat/leaflet-heat.js"], []),
 }  # fmt: skip
 

@@ -92,7 +92,7 @@ def polygon_on_tiles(geometry: dict) -> dict:
 
 def worker_figure() -> MapSpec:
     """The worker map's empty map (its script fills it), and so the files it loads."""
-    return base_map(center=SHENZHEN_CENTRE, zoom=13, plugins=["cluster"], **tiles())
+    return base_map(center=SHENZHEN_CENTRE, zoom=13, **tiles())
 
 
 def worker_map(request: HttpRequest) -> HttpResponse:
@@ -261,6 +261,8 @@ def worker_texts() -> dict[str, str]:
         "offline_saved": _("Offline: showing the stations saved at %(time)s."),
         "by_date": _("By date"),
         "by_distance": _("By distance"),
+        "details": _("More about this station"),
+        "cluster": _("%(count)s stations here: zoom in"),
     }
 
 

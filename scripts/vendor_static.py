@@ -23,10 +23,6 @@ TEST_PACKAGES = [("axe-core", "4.11.0", ["LICENSE", "axe.min.js"], "axe-core")]
 PACKAGES = [
     ("leaflet", "1.9.4", ["LICENSE", "dist/leaflet.js", "dist/leaflet.css", "dist/images/"],
      "leaflet"),
-    ("leaflet.markercluster", "1.5.3",
-     ["MIT-LICENCE.txt", "dist/leaflet.markercluster.js", "dist/MarkerCluster.css",
-      "dist/MarkerCluster.Default.css"],
-     "leaflet.markercluster"),
     ("leaflet.heat", "0.2.0", ["LICENSE", "dist/leaflet-heat.js"], "leaflet.heat"),
     # The admin's map widget (django.contrib.gis OpenLayersWidget asks for this version).
     ("ol", "7.2.2", ["LICENSE.md", "dist/ol.js", "ol.css"], "ol"),

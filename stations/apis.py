@@ -38,8 +38,14 @@ from core.fields import CrsInput, point_echo
 from core.localtime import LOCAL_TZ
 from core.throttles import AddressThrottle
 from stations.geocoding import geocode
-from stations.geojson import cached_encodings, features_json, json_response, station_feature
-from stations.jobs import export_of, export_path
+from stations.geojson import (
+    cached_encodings,
+    cluster_feature,
+    features_json,
+    json_response,
+    station_feature,
+)
+from stations.jobs import export_of, export_path, map_cells_kept_fresh
 from stations.models import Amenity
 from stations.permissions import IsStationManager
 from stations.selectors import (
@@ -47,6 +53,7 @@ from stations.selectors import (
     station_get,
     station_history,
     station_list,
+    station_map,
     station_nearest_list,
     station_stale_list,
     station_views,
@@ -54,6 +61,7 @@ from stations.selectors import (
 from stations.serializers import (
     AmenityCodeField,
     DetailInput,
+    MapInput,
     NearestInput,
     StationAmenityAddInput,
     StationAmenityPatchInput,
@@ -93,6 +101,8 @@ WRITE_RESPONSES = {
 
 
 class StationNearestApi(PublicApi):
+    content_etag = False  # the answer names the moment it was made ("at")
+
     @extend_schema(
         operation_id="stations_nearest",
         summary="Nearest stations, exact geodesic order, with optional filters",
@@ -142,14 +152,19 @@ class StationNearestApi(PublicApi):
 
 
 def station_features(
-    refs: list[StationRef], *, crs: str, moment: dt.datetime, language: str
+    refs: list[StationRef],
+    *,
+    crs: str,
+    moment: dt.datetime,
+    language: str,
+    markers: bool = False,
 ) -> list[str]:
     """The stations found as GeoJSON Feature texts: the encoding cache answers for most; one
     query fetches the rest (none when all are cached)."""
     encodings = cached_encodings(refs, moment=moment, language=language)
     missing = encodings.missing
     fetched = station_views(missing, moment=moment) if missing else []
-    return features_json(refs, encodings, fetched, crs=crs, moment=moment)
+    return features_json(refs, encodings, fetched, crs=crs, moment=moment, markers=markers)
 
 
 def station_feature_response(
@@ -364,6 +379,43 @@ class StationListApi(PublicApi):
             amenities=params["amenity"],
         )
         return station_page_response(request, queryset, crs=params["crs"], view=self)
+
+
+class StationMapApi(PublicApi):
+    @extend_schema(
+        operation_id="stations_map",
+        summary="What a map shows of a viewport: stations, or clusters where they crowd",
+        description=(
+            "From zoom 13, each station in view (code, names, address, kind, status, open "
+            "now, opens/closes at) while there are at most 300; else clusters per map cell "
+            "(64 px): a Feature with properties {cluster: true, count}, at its stations' mean "
+            "position. A cell of one station is that station. Without filters, clusters below "
+            "zoom 13 come from counts refreshed after stations change (a few minutes behind "
+            "at most); with amenity or kind, they count the matching stations."
+        ),
+        parameters=[MapInput],
+        responses={200: GEOJSON, 400: ERROR_400},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = validated(MapInput, request)
+        crs = params["crs"]
+        min_lon, min_lat, max_lon, max_lat = params["bbox"]
+        west, south = to_wgs84(min_lon, min_lat, crs)
+        east, north = to_wgs84(max_lon, max_lat, crs)
+        found = station_map(
+            bbox=(west, south, east, north),
+            zoom=params["zoom"],
+            amenities=params["amenity"],
+            kinds=params["kind"],
+        )
+        if found.clusters:
+            map_cells_kept_fresh()
+        features = [cluster_feature(cluster, crs) for cluster in found.clusters]
+        features += station_features(
+            found.stations, crs=crs, moment=timezone.now(), language=language(), markers=True
+        )
+        document = {"type": "FeatureCollection", "crs": crs, "clustered": bool(found.clusters)}
+        return json_response(document, features)
 
 
 class AmenityListApi(PublicApi):

@@ -21,12 +21,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.coordinates import Crs, in_every_crs
 from core.fields import (
+    point_output,
     rounded,
 )
 from core.language import is_english
 from core.localtime import LOCAL_TZ
 from stations.opening_hours import Schedule
 from stations.selectors import (
+    Cluster,
     StationRef,
     StationView,
     exceptions_since,
@@ -158,6 +160,10 @@ class EncodedStation:
             freshness = '"stale":false,"stale_notice":null,'
         state = self.open_state_json(moment)
         return f"{self.heads[crs]}{middle}{state}{freshness}{self.tail}}}}}"
+
+    def marker(self, *, crs: str, moment: dt.datetime) -> str:
+        """The Feature a map marker needs: the leading properties and the open state."""
+        return f"{self.heads[crs]}{self.open_state_json(moment)[:-1]}}}}}"
 
 
 STALE_NOTICE = _("Not confirmed for a while: call the station to confirm before you go.")
@@ -304,14 +310,22 @@ def features_json(
     *,
     crs: str,
     moment: dt.datetime,
+    markers: bool = False,
 ) -> list[str]:
     """The stations found, as GeoJSON Feature texts in the order given: from the cache's
-    ``encodings``, and from ``fetched`` (the views of the missing ones), encoded and cached."""
+    ``encodings``, and from ``fetched`` (the views of the missing ones), encoded and cached.
+    ``markers``: only what a map marker needs (:meth:`EncodedStation.marker`)."""
     for view in fetched:
         entry = encode_station(view, english=encodings.english)
         encoded_stations.put((view.id, view.version, encodings.since, encodings.english), entry)
         encodings.found[view.id] = entry
     moment = moment.astimezone(LOCAL_TZ)  # once, not once per station
+    if markers:
+        return [
+            entry.marker(crs=crs, moment=moment)
+            for ref in refs
+            if (entry := encodings.found.get(ref.id)) is not None
+        ]
     cutoff = stale_before()
     return [
         entry.feature(crs=crs, moment=moment, distance_m=ref.distance_m, stale_before=cutoff)
@@ -325,3 +339,11 @@ def json_response(document: dict[str, Any], features: list[str]) -> HttpResponse
     array (encoding them again would cost more than the rest of the request)."""
     text = f'{to_json(document)[:-1]},"features":[{",".join(features)}]}}'
     return HttpResponse(text, content_type="application/json")
+
+
+def cluster_feature(cluster: Cluster, crs: str) -> str:
+    point = point_output(cluster.lon, cluster.lat, crs)
+    return (
+        f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{point[0]!r},'
+        f'{point[1]!r}]}},"properties":{{"cluster":true,"count":{cluster.count}}}}}'
+    )

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 
 from core.jobs import Progress, job_kind, job_latest, job_start
@@ -19,9 +21,12 @@ from core.models import Job
 from stations.bulk import geojson_chunks, registry_records
 from stations.models import Station
 from stations.selectors import Coverage, station_coverage
+from stations.services import map_cells_refresh
 
 COVERAGE = "coverage"
 EXPORT = "export"
+MAP_CELLS = "map-cells"
+MAP_CELLS_CHECK_INTERVAL_S = 30.0
 COVERAGE_TARGET_M = 1000  # the national target: a station within 1 km (a 15-minute walk)
 
 
@@ -95,3 +100,31 @@ def export_job(parameters: dict[str, Any], progress: Progress) -> dict[str, Any]
         if old.name != name:
             old.unlink(missing_ok=True)
     return {"file": name, "bytes": (directory / name).stat().st_size, "stations": total}
+
+
+_map_cells_next_check = [0.0]  # per process: the monotonic moment of the next check
+
+
+def map_cells_kept_fresh() -> None:
+    """Start the job that counts the map cells again when a station changed since the last
+    count began, or that count is older than ``YIZHAN_MAP_CELLS_MAX_AGE_MINUTES`` (a deleted
+    station leaves no change behind). Checked at most every 30 s per server process; a count
+    under way is joined. Until it is done, maps show the previous count."""
+    now = time.monotonic()
+    if now < _map_cells_next_check[0]:
+        return
+    _map_cells_next_check[0] = now + MAP_CELLS_CHECK_INTERVAL_S
+    latest = job_latest(key=MAP_CELLS)
+    if latest is not None:
+        changed = Station.objects.aggregate(at=Max("updated_at"))["at"]
+        max_age = dt.timedelta(minutes=settings.YIZHAN_MAP_CELLS_MAX_AGE_MINUTES)
+        if (changed is None or changed < latest.started_at) and (
+            latest.finished_at >= timezone.now() - max_age
+        ):
+            return
+    job_start(kind=MAP_CELLS, key=MAP_CELLS, parameters={})
+
+
+@job_kind(MAP_CELLS)
+def map_cells_job(parameters: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    return {"cells": map_cells_refresh()}

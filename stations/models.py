@@ -138,6 +138,8 @@ class Station(models.Model):
         ordering = ["code"]
         indexes = [
             models.Index(fields=["city", "district"], name="station_city_district"),
+            # the newest change, for the map cells' freshness (stations.jobs)
+            models.Index(fields=["updated_at"], name="station_updated_at"),
             planar_knn_index("station_location_knn"),
         ]
         constraints = [
@@ -290,3 +292,23 @@ class StationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class MapCell(models.Model):
+    """Stations counted per map cell and zoom (:mod:`stations.cells`): a materialized view,
+    made by migration 0007 and refreshed by the ``map-cells`` job; never written by Django."""
+
+    pk = models.CompositePrimaryKey("zoom", "x", "y")
+    zoom = models.SmallIntegerField()
+    x = models.IntegerField()
+    y = models.IntegerField()
+    count = models.IntegerField()
+    lon = models.FloatField()
+    lat = models.FloatField()
+    station_id = models.BigIntegerField(
+        help_text="The lowest station id: the station of a cell of one."
+    )
+
+    class Meta:
+        managed = False
+        db_table = "stations_mapcell"

@@ -19,14 +19,23 @@ from django.contrib.gis.db.models import Union
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point, Polygon
 from django.db import connection
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Avg, Count, Min, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core.localtime import LOCAL_TZ
 from core.nearest import WGS84_SPHEROID, nearest_rows
+from stations.cells import (
+    FIRST_STATION_ZOOM,
+    FIRST_STORED_ZOOM,
+    LAST_STORED_ZOOM,
+    MAX_ZOOM,
+    cell_of,
+    cell_x,
+    cell_y,
+)
 from stations.conditions import filter_queryset, station_conditions, where_clause
-from stations.models import AdminArea, Amenity, Station, StationChange
+from stations.models import AdminArea, Amenity, MapCell, PointX, PointY, Station, StationChange
 from stations.opening_hours import Period, Schedule
 from stations.permissions import managed_stations
 
@@ -197,6 +206,89 @@ def station_list(
         viewport.srid = 4326
         queryset = queryset.filter(location__intersects=viewport)
     return queryset.order_by("code")
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Stations drawn as one marker: how many, at their mean position (WGS-84)."""
+
+    lon: float
+    lat: float
+    count: int
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What a map shows of a viewport: clusters where stations crowd, stations elsewhere."""
+
+    clusters: list[Cluster]
+    stations: list[StationRef]
+
+
+MAP_STATION_LIMIT = 300  # more stations than this in view are drawn as clusters
+
+
+def station_map(
+    *,
+    bbox: tuple[float, float, float, float],
+    zoom: int,
+    amenities: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+) -> MapView:
+    """The stations in a viewport (WGS-84 bbox) as a map at ``zoom`` draws them: one by one
+    from street level (``FIRST_STATION_ZOOM``) while at most ``MAP_STATION_LIMIT`` are in view,
+    else clustered per map cell; a cell of one station is that station. Unfiltered views
+    below street level read the cells counted ahead (``stations_mapcell``); filtered ones
+    count the matching stations in view."""
+    viewport = Polygon.from_bbox(bbox)
+    viewport.srid = 4326
+    conditions = station_conditions(amenities=amenities, kinds=kinds)
+    in_view = filter_queryset(Station.objects.filter(location__intersects=viewport), conditions)
+    zoom = max(FIRST_STORED_ZOOM, min(zoom, MAX_ZOOM))
+    if zoom >= FIRST_STATION_ZOOM:
+        rows = list(in_view.values_list("id", "code", "version")[: MAP_STATION_LIMIT + 1])
+        if len(rows) <= MAP_STATION_LIMIT:
+            return MapView([], [StationRef(*row) for row in rows])
+    if zoom <= LAST_STORED_ZOOM and not conditions:
+        cells = stored_cells(bbox, zoom)
+    else:
+        cells = counted_cells(in_view, zoom)
+    clusters, single_ids = [], []
+    for count, lon, lat, station_id in cells:
+        if count == 1:
+            single_ids.append(station_id)
+        else:
+            clusters.append(Cluster(lon, lat, count))
+    singles = Station.objects.filter(id__in=single_ids).order_by("id")
+    return MapView(
+        clusters, [StationRef(*row) for row in singles.values_list("id", "code", "version")]
+    )
+
+
+def counted_cells(stations: QuerySet[Station], zoom: int) -> QuerySet:
+    """``stations`` counted per map cell at ``zoom``, now: (count, lon, lat, lowest id) rows."""
+    return (
+        stations.annotate(x=cell_x(zoom), y=cell_y(zoom))
+        .values("x", "y")
+        .annotate(
+            count=Count("id"),
+            lon=Avg(PointX("location")),
+            lat=Avg(PointY("location")),
+            station_id=Min("id"),
+        )
+        .values_list("count", "lon", "lat", "station_id")
+    )
+
+
+def stored_cells(bbox: tuple[float, float, float, float], zoom: int) -> QuerySet:
+    """The cells counted ahead (``stations_mapcell``) that a WGS-84 bbox touches at ``zoom``:
+    (count, lon, lat, lowest id) rows."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    west, north = cell_of(min_lon, max_lat, zoom)
+    east, south = cell_of(max_lon, min_lat, zoom)
+    return MapCell.objects.filter(
+        zoom=zoom, x__range=(west, east), y__range=(north, south)
+    ).values_list("count", "lon", "lat", "station_id")
 
 
 def stale_before() -> dt.datetime:

@@ -89,6 +89,11 @@ class StationListInput(StationFilterInput):
     district = serializers.CharField(required=False, max_length=50)
 
 
+class MapInput(StationFilterInput):
+    bbox = BboxField(max_length=200, help_text=_("minLon,minLat,maxLon,maxLat, in crs"))
+    zoom = serializers.IntegerField(min_value=0, max_value=22, help_text=_("The map's zoom."))
+
+
 class DetailInput(serializers.Serializer):
     crs = CrsField()
     at = LocalDateTimeField(required=False)

@@ -15,13 +15,14 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Refused
 from stations.models import (
     AdminArea,
+    MapCell,
     OpeningException,
     OpeningPeriod,
     Station,
@@ -358,3 +359,12 @@ def _replace(
     for prefix, related, rows in children:
         if any(key.startswith(prefix) for key in diff):
             _replace_rows(related, rows, station)
+
+
+def map_cells_refresh() -> int:
+    """Count the stations per map cell again (``stations_mapcell``); readers keep the previous
+    count until the new one is in. Returns how many cells there are."""
+    # A materialized view is refreshed by SQL: there is no ORM operation for it.
+    with connection.cursor() as cursor:
+        cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY stations_mapcell")
+    return MapCell.objects.count()

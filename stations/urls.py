@@ -10,6 +10,7 @@ from stations.apis import (
     StationExportApi,
     StationHistoryApi,
     StationListApi,
+    StationMapApi,
     StationNearestApi,
     StationStaleApi,
     StationVerifyApi,
@@ -20,6 +21,7 @@ urlpatterns = [
     path("stations/nearest/", StationNearestApi.as_view(), name="stations-nearest"),
     path("stations/", StationListApi.as_view(), name="stations"),
     path("stations/stale/", StationStaleApi.as_view(), name="stations-stale"),
+    path("stations/map/", StationMapApi.as_view(), name="stations-map"),
     path("stations/export.geojson", StationExportApi.as_view(), name="stations-export"),
     path("stations/<slug:code>/", StationDetailApi.as_view(), name="station-detail"),
     path(

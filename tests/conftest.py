@@ -20,6 +20,7 @@ from stations.models import (
     Station,
     StationAmenity,
 )
+from stations.services import map_cells_refresh
 
 # The demo data's tables, parents first.
 DEMO_TABLES = [
@@ -84,6 +85,7 @@ def demo_restore() -> None:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
             )
+    map_cells_refresh()  # the map's clusters, as `load_demo_data` leaves them
 
 
 @pytest.fixture

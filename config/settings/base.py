@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
+    "core.transfer.ApiCompression",
+    "core.transfer.PublicCaching",
     "core.middleware.DatabaseFaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +84,10 @@ DATABASES = {
 }
 # GeoDjango's PostGIS backend with a health check that needs no round trip (see the module).
 DATABASES["default"]["ENGINE"] = "config.database"
+# No JIT compilation: it never paid here. A filtered map view of 18,500 stations at 1M took
+# 181 ms with it (33 ms of it compiling) and 85 ms without; the nearest query is never costly
+# enough to be compiled.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -139,6 +145,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # to make them again (the request is served the latest one meanwhile); where exports are kept.
 YIZHAN_COVERAGE_MAX_AGE_MINUTES = env.int("YIZHAN_COVERAGE_MAX_AGE_MINUTES", default=360)
 YIZHAN_EXPORT_MAX_AGE_MINUTES = env.int("YIZHAN_EXPORT_MAX_AGE_MINUTES", default=15)
+# The map's clusters are counted again when stations change, and at least this often.
+YIZHAN_MAP_CELLS_MAX_AGE_MINUTES = env.int("YIZHAN_MAP_CELLS_MAX_AGE_MINUTES", default=360)
 # A demo deployment (the synthetic demo data, `make run`): its invented check-ups can be booked
 # for trying the flow, and every answer says the booking is a demo. Off by default: a real
 # deployment never takes a booking for an event that will not happen.

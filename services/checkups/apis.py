@@ -54,6 +54,8 @@ def upcoming(request: Request) -> tuple[dict[str, Any], list]:
 
 
 class CheckupUpcomingApi(PublicApi):
+    cache_max_age = 10  # places left change with every booking
+
     @extend_schema(
         operation_id="checkups_upcoming",
         parameters=[UpcomingInput],
@@ -87,6 +89,8 @@ def ics_response(body: bytes, filename: str) -> HttpResponse:
 
 
 class CheckupUpcomingIcsApi(PublicApi):
+    cache_max_age = 10  # places left change with every booking
+
     @extend_schema(
         operation_id="checkups_upcoming_ics",
         parameters=[UpcomingInput],
@@ -116,6 +120,8 @@ def found_or_404(event_id: int):
 
 
 class CheckupDetailApi(PublicApi):
+    cache_max_age = 10  # places left change with every booking
+
     @extend_schema(
         operation_id="checkup_detail",
         parameters=[CrsInput],
@@ -128,6 +134,8 @@ class CheckupDetailApi(PublicApi):
 
 
 class CheckupIcsApi(PublicApi):
+    cache_max_age = 10  # places left change with every booking
+
     @extend_schema(
         operation_id="checkup_ics", responses={(200, "text/calendar"): ICS, 404: ERROR_404}
     )

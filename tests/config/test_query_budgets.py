@@ -24,6 +24,10 @@ BUDGETS = [
     ("anyone", f"/api/v1/stations/nearest/?{SHENZHEN}&amenity=drinking_water&open_now=true", 1),
     ("anyone", "/api/v1/stations/?bbox=113.9,22.5,114.1,22.6", 2),  # count, page
     ("anyone", "/api/v1/stations/SZ-0001/", 1),
+    # the map: cells, and the stations of the cells of one; at street level, the stations
+    ("anyone", "/api/v1/stations/map/?bbox=73,18,135,54&zoom=4", 1),  # no cell of one
+    ("anyone", "/api/v1/stations/map/?bbox=113.7,22.4,114.4,22.8&zoom=11&amenity=toilet", 2),
+    ("anyone", "/api/v1/stations/map/?bbox=114.0,22.5,114.1,22.56&zoom=15", 1),
     ("anyone", "/api/v1/amenities/", 1),
     ("anyone", f"/api/v1/checkups/upcoming/?{LANZHOU}&limit=20", 2),
     ("anyone", "/api/v1/checkups/{event}/", 1),

@@ -53,3 +53,19 @@ def test_no_serious_violation_on_the_staff_pages(demo, open_page, path, role, re
     log_in(page, "staff")
     page.wait_for_selector(ready)
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_no_serious_violation_on_the_coverage_page(demo, open_page, language):
+    """The organisers' coverage map, once its job has drawn it (and while it is computed)."""
+    from core.jobs import job_run
+    from stations.jobs import coverage_of
+
+    page = open_page("/coverage/?city=深圳市", language=language, bypass_csp=True)
+    page.wait_for_selector("main")
+    assert serious_violations(page) == []  # "being computed"
+    _, job = coverage_of("深圳市")
+    job_run(str(job.pk))
+    page = open_page("/coverage/?city=深圳市", language=language, bypass_csp=True)
+    page.wait_for_selector("#area-share")
+    assert serious_violations(page) == []

@@ -3,10 +3,12 @@ filter chip that changes markers and list, English labels, page weight, screensh
 
 import pytest
 
+from stations.models import StationAmenity
 from tests.e2e.pages import FUTIAN, SCREENSHOTS, save_screenshots
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 MAX_FIRST_LOAD_BYTES = 500_000
+USABLE = [StationAmenity.Status.AVAILABLE, StationAmenity.Status.LIMITED]
 
 
 def loaded(page):
@@ -41,18 +43,24 @@ def test_a_filter_chip_changes_the_markers_and_the_list(demo, open_page):
         == 0
         for code in before
     )  # some of the nearest have no cooling
-    page.click(".chip[data-amenity=cooling]")
+    with page.expect_response(lambda r: "/stations/map/" in r.url and "cooling" in r.url):
+        page.click(".chip[data-amenity=cooling]")
     page.wait_for_function(
         """() => [...document.querySelectorAll('#stations li.station')]
                    .every(item => item.querySelector('.amenity[data-amenity=cooling]'))"""
     )
     after = codes_listed(page)
     assert after and after != before
+    page.wait_for_timeout(500)  # the view's answer drawn
     titles = page.eval_on_selector_all(
         ".station-marker[title]", "markers => markers.map(m => m.title)"
     )
-    listed = page.locator("#stations li.station strong a").all_inner_texts()
-    assert set(titles) <= set(listed)  # the markers shown are the listed stations
+    with_cooling = set(
+        StationAmenity.objects.filter(amenity_id="cooling", status__in=USABLE).values_list(
+            "station__name", flat=True
+        )
+    )
+    assert titles and set(titles) <= with_cooling  # the map shows only what the chip asks
     assert page.locator(".chip[data-amenity=cooling]").get_attribute("aria-pressed") == "true"
 
 
@@ -87,6 +95,8 @@ def test_with_gcj02_tiles_the_map_asks_for_gcj02_points(demo, open_page, setting
 
     settings.YIZHAN_TILE_CRS = "gcj02"
     page = open_page("/", geolocation=FUTIAN)
+    views = []  # the map's answers for the view (every station in it, or clusters)
+    page.on("response", lambda r: views.append(r) if "/stations/map/" in r.url else None)
     with page.expect_response(lambda r: "nearest/" in r.url and "toilet" in r.url) as answer:
         page.click(".chip[data-amenity=toilet]")
     assert "crs=gcj02" in answer.value.url
@@ -104,9 +114,11 @@ def test_with_gcj02_tiles_the_map_asks_for_gcj02_points(demo, open_page, setting
                  .filter(layer => layer.getLatLng && layer.options && layer.options.title)
                  .map(layer => [layer.getLatLng().lng, layer.getLatLng().lat])"""
     )
-    listed = {tuple(f["geometry"]["coordinates"]) for f in answer.value.json()["features"]}
-    assert marker_positions  # the unclustered markers sit at the GCJ-02 points
-    assert all(tuple(position) in listed for position in marker_positions)
+    drawn = [answer.value, *views]
+    assert views and all("crs=gcj02" in view.url for view in views)
+    points = {tuple(f["geometry"]["coordinates"]) for r in drawn for f in r.json()["features"]}
+    assert marker_positions  # the markers sit at the GCJ-02 points the API gave
+    assert all(tuple(position) in points for position in marker_positions)
 
 
 def test_the_demo_stations_are_marked_as_such(demo, open_page):

@@ -32,7 +32,7 @@ def test_the_benefits_page_speaks_english_when_asked():
 def test_the_worker_map_page_is_local_and_chinese_first():
     page = Client().get("/").content.decode()
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', page) == []
-    assert "/static/maps/vendor/leaflet.markercluster/leaflet.markercluster.js" in page
+    assert "/static/maps/vendor/leaflet/leaflet.js" in page
     assert "附近的驿站" in page
     chips = re.findall(r'data-amenity="([a-z_]+)"', page)
     assert chips == ["ebike_charging", "drinking_water", "free_meal", "toilet", "cooling"]
@@ -92,7 +92,9 @@ def test_the_coverage_page_is_computed_by_a_job_then_shown(run_jobs):
     StationFactory(city="深圳市", location=Point(114.0, 22.5, srid=4326))
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     waiting = client.get("/coverage/").content.decode()
-    assert 'id="computing"' in waiting and 'http-equiv="refresh"' in waiting
+    assert 'id="computing"' in waiting and 'data-job="/api/v1/jobs/' in waiting
+    assert "maps/js/coverage.js" in waiting  # asks the job; no timed reload (WCAG 2.2.1)
+    assert 'http-equiv="refresh"' not in waiting
     client.get("/coverage/")  # asking again joins the job under way
     assert Job.objects.filter(kind="coverage").count() == 1
     run_jobs()

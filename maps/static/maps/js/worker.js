@@ -5,16 +5,8 @@
   const texts = settings.texts;
   const map = window.yizhanMap;
   const { element, distance, language, popup, escapeHtml, request, reasons } = window.yizhan;
-  const stationsLayer = L.markerClusterGroup({
-    showCoverageOnHover: false,
-    maxClusterRadius: 40,
-    iconCreateFunction(cluster) {  // the plugin's icons, 44 px instead of 40
-      const count = cluster.getChildCount();
-      const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-      return L.divIcon({ html: `<div><span>${count}</span></div>`,
-                         className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(44, 44) });
-    },
-  });
+  // Every station in view, from the server: one by one at street level, clustered above it.
+  const stationsLayer = L.layerGroup();
   const checkupsLayer = L.layerGroup();
   stationsLayer.addTo(map);
   checkupsLayer.addTo(map);
@@ -145,9 +137,89 @@
     const [x, y] = feature.geometry.coordinates;
     const p = feature.properties;
     const marker = L.marker([y, x], { icon: dot(p.open_now ? "open" : "closed"), title: nameOf(p) });
-    marker.bindPopup(popup(nameOf(p), distance(p.distance_m), changeText(p) || (p.open_now ? texts.open : texts.closed)));
+    const where = p.distance_m === undefined ? p.address : distance(p.distance_m);
+    const content = popup(nameOf(p), where, changeText(p) || (p.open_now ? texts.open : texts.closed));
+    const details = element("a", null, texts.details);
+    details.href = `/stations/${encodeURIComponent(p.code)}/`;
+    content.append(details);
+    marker.bindPopup(content);
     return marker;
   }
+
+  // A cluster of the server's: its count in a 44 px target; a tap zooms in on it.
+  function clusterMarker(feature) {
+    const [x, y] = feature.geometry.coordinates;
+    const count = feature.properties.count;
+    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    const label = element("span", null, count.toLocaleString(language));
+    const box = element("div");
+    box.append(label);
+    const icon = L.divIcon({ html: box, className: `cluster cluster-${size}`, iconSize: [44, 44] });
+    const title = texts.cluster.replace("%(count)s", count);
+    const marker = L.marker([y, x], { icon, title, alt: title, keyboard: true });
+    marker.on("click", () => map.setView([y, x], Math.min(map.getZoom() + 2, 18)));
+    return marker;
+  }
+
+  function drawStations(features) {
+    stationsLayer.clearLayers();
+    for (const feature of features) {
+      stationsLayer.addLayer(feature.properties.cluster ? clusterMarker(feature) : stationMarker(feature));
+    }
+  }
+
+  // The map follows the view: whatever the worker pans or zooms to, its stations are drawn.
+  // Without a connection, the stations of the list stay drawn.
+  let listed = [];  // the list's stations
+  let viewTicket = 0;
+  async function browse() {
+    const ticket = ++viewTicket;
+    const bounds = map.getBounds();
+    const bbox = [
+      Math.max(-180, bounds.getWest()), Math.max(-85, bounds.getSouth()),
+      Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth()),
+    ];
+    const params = new URLSearchParams({ crs: settings.tileCrs, zoom: String(map.getZoom()) });
+    params.set("bbox", bbox.map((value) => value.toFixed(5)).join(","));
+    const amenities = chosenAmenities();
+    if (amenities.length) params.set("amenity", amenities.join(","));
+    try {
+      const { response, body } = await request(`/api/v1/stations/map/?${params}`, { offline: texts.offline });
+      if (ticket !== viewTicket) return;
+      drawStations(response.ok && body ? body.features : listed);
+    } catch (failure) {
+      if (ticket === viewTicket) drawStations(listed);
+    }
+  }
+
+  // "Search this area": offered once the worker moves the map away from the list's stations.
+  const searchArea = document.getElementById("search-area");
+  let fitting = false;  // the next move is the page's own (fitting the map to the list)
+  let searched = null;  // the view the list was fitted to
+  function fit(bounds) {
+    fitting = true;
+    searchArea.hidden = true;
+    map.fitBounds(bounds, { maxZoom: 16, padding: [24, 24] });
+  }
+  let browseTimer = null;
+  map.on("moveend", () => {
+    if (fitting) {
+      fitting = false;
+      searched = { centre: map.getCenter(), zoom: map.getZoom() };
+    } else if (searched) {
+      const moved = map.distance(searched.centre, map.getCenter()) > 300 || map.getZoom() !== searched.zoom;
+      searchArea.hidden = !moved;
+    }
+    clearTimeout(browseTimer);
+    browseTimer = setTimeout(browse, 200);
+  });
+  searchArea.addEventListener("click", () => {
+    const centre = map.getCenter();
+    position = { lat: centre.lat, lon: centre.lng };
+    place = null;
+    radiusIndex = 0;
+    refresh("pushState");
+  });
 
   async function nearest(limit, radiusKm) {
     const params = whereParams();
@@ -172,13 +244,13 @@
       if (ticket !== latest) return;
       found = body.features;
     }
-    stationsLayer.clearLayers();
+    listed = found;
+    drawStations(found);  // at once; the view's other stations follow (browse)
     const list = document.getElementById("stations");
     list.replaceChildren();
     const bounds = [[lat, lon]];
     for (const feature of found) {
       const [x, y] = feature.geometry.coordinates;
-      stationsLayer.addLayer(stationMarker(feature));
       list.append(stationItem(feature));
       bounds.push([y, x]);
     }
@@ -189,7 +261,8 @@
     const wider = RADII_KM[radiusIndex + 1];
     widen.hidden = !empty || !wider;
     if (wider) widen.textContent = texts.widen.replace("%(km)s", wider);
-    map.fitBounds(bounds, { maxZoom: 16, padding: [24, 24] });
+    fit(bounds);
+    browse();  // also when fitting did not move the map
   }
 
   widen.addEventListener("click", () => {

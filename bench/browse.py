@@ -1,0 +1,88 @@
+"""``make bench`` case: browsing the map (``GET /api/v1/stations/map/``) at 1M stations.
+
+Three kinds of view, each on a phone's screen (390 × 640 px), 200 views each:
+- city: zoom 12 around the query points (half in Shenzhen), clusters from the stored cells;
+- city with a filter (an amenity): zoom 12 again, the matching stations counted when asked;
+- national: zoom 4 to 6 over China, clusters from the stored cells.
+One gunicorn as in the other cases (2 sync workers, production settings), warmed up, then
+``wrk`` at 2 connections, each figure the median of 3 runs of 5 s. Target: every kind of view
+at least ``TARGET_RPS`` requests a second with p50 at most ``TARGET_P50_MS``: a map that
+follows a finger must answer a pan well within a frame budget of the network."""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import signal
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.run import (
+    DURATION_S,
+    ROUNDS,
+    WRK_SCRIPT,
+    free_port,
+    median_figure,
+    query_points,
+    start_gunicorn,
+    warm_up,
+    wrk,
+)
+
+SCREEN_PX = (390, 640)
+TARGET_RPS = 500
+TARGET_P50_MS = 10.0
+CHINA = (73.5, 18.2, 134.8, 53.6)
+
+
+def viewport(lon: float, lat: float, zoom: int) -> str:
+    """The WGS-84 bbox a phone's screen shows around a point at ``zoom`` (Web Mercator)."""
+    degrees_per_px = 360 / (256 * 2**zoom)
+    half_width = SCREEN_PX[0] / 2 * degrees_per_px
+    half_height = SCREEN_PX[1] / 2 * degrees_per_px * math.cos(math.radians(lat))
+    return ",".join(
+        f"{value:.5f}"
+        for value in (lon - half_width, lat - half_height, lon + half_width, lat + half_height)
+    )
+
+
+def views() -> dict[str, list[str]]:
+    rng = random.Random(5)
+    city = [(lon, lat, 12) for lon, lat in query_points(200, seed=4)]
+    national = [
+        (rng.uniform(CHINA[0] + 10, CHINA[2] - 10), rng.uniform(25, 45), rng.choice((4, 5, 6)))
+        for _ in range(200)
+    ]
+
+    def paths(places, **extra: str) -> list[str]:
+        return [
+            "/api/v1/stations/map/?"
+            + urlencode({"bbox": viewport(lon, lat, zoom), "zoom": zoom, **extra})
+            for lon, lat, zoom in places
+        ]
+
+    return {
+        "city": paths(city),
+        "city_filtered": paths(city, amenity="ebike_charging"),
+        "national": paths(national),
+    }
+
+
+def browse_figures(url: str, workdir: Path) -> dict:
+    script = workdir / "paths.lua"
+    script.write_text(WRK_SCRIPT)
+    port = free_port()
+    server = start_gunicorn(url, port)
+    figures: dict = {"target_rps": TARGET_RPS, "target_p50_ms": TARGET_P50_MS, "views": {}}
+    try:
+        for kind, paths in views().items():
+            paths_file = workdir / f"browse-{kind}.txt"
+            paths_file.write_text("\n".join(paths) + "\n")
+            warm_up(port, paths)
+            runs = [wrk(port, paths_file, script, 2, DURATION_S) for _ in range(ROUNDS)]
+            figures["views"][kind] = median_figure(runs)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+    return figures
