@@ -323,7 +323,7 @@ def target_lines(results: dict) -> list[str]:
         http = sizes["1000000"]["http"]
         ours, textbook = http["yizhan"]["plain"], http["textbook"]["plain"]
         check(
-            "endpoint ≥ 1,500 req/s at 1M, 2 connections",
+            "endpoint ≥ 1,500 req/s at 1M, 2 connections, gzip asked",
             ours[2]["rps"] >= 1500,
             f"{ours[2]['rps']} req/s",
         )
@@ -345,13 +345,20 @@ def target_lines(results: dict) -> list[str]:
         )
     browse = results.get("browse")
     if browse:
-        for kind, figure in browse["views"].items():
+        for kind in browse["targeted"]:
+            figure = browse["views"][kind]
             check(
                 f"map, {kind} views at 1M, 2 connections: ≥ {browse['target_rps']} req/s, "
                 f"p50 ≤ {browse['target_p50_ms']} ms",
                 figure["rps"] >= browse["target_rps"]
                 and figure["p50_ms"] <= browse["target_p50_ms"],
                 f"{figure['rps']} req/s, p50 {figure['p50_ms']} ms, p99 {figure['p99_ms']} ms",
+            )
+        for kind in sorted(set(browse["views"]) - set(browse["targeted"])):
+            figure = browse["views"][kind]
+            lines.append(
+                f"- (measured, no target) map, {kind} views at 1M, 2 connections: "
+                f"{figure['rps']} req/s, p50 {figure['p50_ms']} ms, p99 {figure['p99_ms']} ms"
             )
     abuse = results.get("abuse")
     if abuse:

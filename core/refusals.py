@@ -43,6 +43,10 @@ def client_address(environ: dict) -> str:
     return BaseThrottle().get_ident(SimpleNamespace(META=environ, headers=HttpHeaders(environ)))
 
 
+def refusal_key(environ: dict) -> RefusalKey:
+    return (client_address(environ), environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
+
+
 class RefusalMemo:
     """WSGI middleware: repeat a remembered 429 until its ``Retry-After`` has passed."""
 
@@ -52,16 +56,15 @@ class RefusalMemo:
         self.refusals: dict[RefusalKey, Refusal] = {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        key = (client_address(environ), environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
-        refusal = self.refusals.get(key)
-        if refusal is not None:
-            left = refusal.until - self.clock()
-            if left > 0:
-                start_response(
-                    refusal.status, [*refusal.headers, ("Retry-After", str(int(left) + 1))]
-                )
-                return [refusal.body]
-            del self.refusals[key]
+        if self.refusals:  # most of the time there is none: nothing to look up
+            refusal = self.refusals.get(refusal_key(environ))
+            if refusal is not None:
+                left = refusal.until - self.clock()
+                if left > 0:
+                    headers = [*refusal.headers, ("Retry-After", str(int(left) + 1))]
+                    start_response(refusal.status, headers)
+                    return [refusal.body]
+                del self.refusals[refusal_key(environ)]
 
         answer: dict[str, object] = {}
 
@@ -72,7 +75,7 @@ class RefusalMemo:
         body = self.application(environ, remember_start)
         if not str(answer.get("status", "")).startswith("429"):
             return body
-        return [self._remember(key, answer["status"], answer["headers"], body)]
+        return [self._remember(refusal_key(environ), answer["status"], answer["headers"], body)]
 
     def _remember(
         self, key: RefusalKey, status: str, headers: list[tuple[str, str]], body: Iterable[bytes]
