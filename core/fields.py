@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.coordinates import Crs, from_wgs84
+from core.coordinates import Crs, from_wgs84, to_wgs84
 from core.localtime import LOCAL_TZ
 
 MAX_LIMIT = 100
@@ -113,10 +113,25 @@ class BoundedDateField(serializers.DateField):
         return day
 
 
+def PositionCrsField() -> CrsField:
+    return CrsField(
+        required=False,
+        default=None,
+        help_text=_("Coordinate system of lat/lon when it is not crs: a phone's GPS position "
+                    "(wgs84) asked about on an Amap map (crs=gcj02). Default: crs."),
+    )  # fmt: skip
+
+
+def position_in_wgs84(params: dict[str, Any]) -> tuple[float, float]:
+    """The asked position (lon, lat) in WGS-84, from ``position_crs`` or else ``crs``."""
+    return to_wgs84(params["lon"], params["lat"], params.get("position_crs") or params["crs"])
+
+
 class PositionInput(serializers.Serializer):
     """A worker's position in the coordinate system they use."""
 
     crs = CrsField()
+    position_crs = PositionCrsField()
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)
 

@@ -34,7 +34,7 @@ from core.api import (
 )
 from core.apis import JOB, job_accepted
 from core.coordinates import to_wgs84
-from core.fields import CrsInput, point_echo
+from core.fields import CrsInput, point_echo, position_in_wgs84
 from core.localtime import LOCAL_TZ
 from core.throttles import AddressThrottle
 from stations.geocoding import geocode
@@ -114,7 +114,7 @@ class StationNearestApi(PublicApi):
         crs = params["crs"]
         query: dict[str, Any] = {}
         if "lat" in params:
-            lon, lat = to_wgs84(params["lon"], params["lat"], crs)
+            lon, lat = position_in_wgs84(params)
         else:
             place = geocode(params["q"])
             if place is None:

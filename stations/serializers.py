@@ -19,6 +19,7 @@ from core.fields import (
     CommaSeparatedListField,
     CrsField,
     LocalDateTimeField,
+    PositionCrsField,
     has_position,
     refuse_unknown,
 )
@@ -52,6 +53,7 @@ class StationFilterInput(serializers.Serializer):
 
 
 class NearestInput(StationFilterInput):
+    position_crs = PositionCrsField()
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
     q = serializers.CharField(required=False, max_length=200, trim_whitespace=True)

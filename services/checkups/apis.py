@@ -17,9 +17,8 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.api import ERROR_400, GEOJSON, PublicApi, language, validated, validated_body
-from core.coordinates import to_wgs84
 from core.demo import DEMO_BOOKING
-from core.fields import CrsInput, point_echo
+from core.fields import CrsInput, point_echo, position_in_wgs84
 from core.language import is_english
 from core.localtime import local_iso
 from core.throttles import AddressThrottle
@@ -39,7 +38,7 @@ ICS = OpenApiResponse(OpenApiTypes.STR, description="An iCalendar file (RFC 5545
 
 def upcoming(request: Request) -> tuple[dict[str, Any], list]:
     params = validated(UpcomingInput, request)
-    lon, lat = to_wgs84(params["lon"], params["lat"], params["crs"])
+    lon, lat = position_in_wgs84(params)
     found = checkup_upcoming_list(
         lon=lon,
         lat=lat,

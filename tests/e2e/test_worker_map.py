@@ -100,6 +100,14 @@ def test_with_gcj02_tiles_the_map_asks_for_gcj02_points(demo, open_page, setting
     with page.expect_response(lambda r: "nearest/" in r.url and "toilet" in r.url) as answer:
         page.click(".chip[data-amenity=toilet]")
     assert "crs=gcj02" in answer.value.url
+    assert "position_crs=wgs84" in answer.value.url  # the phone's GPS position, as it is
+    here = page.evaluate(
+        """() => Object.values(window.yizhanMap._layers)
+                 .filter(layer => layer.getRadius && !layer.options.interactive)
+                 .map(layer => [layer.getLatLng().lng, layer.getLatLng().lat])"""
+    )
+    gps = (FUTIAN["longitude"], FUTIAN["latitude"])
+    assert here == [pytest.approx(list(from_wgs84(*gps, "gcj02")), abs=1e-6)]  # on Amap tiles
     feature = answer.value.json()["features"][0]
     station = Station.objects.get(code=feature["properties"]["code"])
     expected = from_wgs84(station.location.x, station.location.y, "gcj02")

@@ -254,3 +254,24 @@ def test_a_full_viewport_page_runs_as_few_queries_as_a_small_one(
     with django_assert_max_num_queries(4):
         body = client.get("/api/v1/stations/", {"bbox": "113.9,22.4,114.1,22.6", "page_size": 500})
     assert body.json()["count"] == len(body.json()["features"]) == 12
+
+
+def test_a_gps_position_can_be_asked_about_on_an_amap_map(client):
+    """position_crs: lat/lon as the phone's GPS gives them (WGS-84), the answer in crs."""
+    StationFactory(location=Point(114.05, 22.54, srid=4326))
+    gps = {"lat": 22.543, "lon": 114.057}
+    answer = client.get(
+        "/api/v1/stations/nearest/", {**gps, "crs": "gcj02", "position_crs": "wgs84"}
+    )
+    query = answer.json()["query"]
+    assert query["wgs84"] == [114.057, 22.543]
+    assert query["gcj02"] == pytest.approx(list(from_wgs84(114.057, 22.543, "gcj02")), abs=1e-6)
+    as_gcj = client.get("/api/v1/stations/nearest/", {**gps, "crs": "gcj02"}).json()["query"]
+    assert as_gcj["gcj02"] == [114.057, 22.543]  # without it, lat/lon are in crs
+    assert as_gcj["wgs84"] != query["wgs84"]
+    checkups = client.get(
+        "/api/v1/checkups/upcoming/", {**gps, "crs": "gcj02", "position_crs": "wgs84"}
+    ).json()["query"]
+    assert checkups["wgs84"] == [114.057, 22.543]
+    bad = client.get("/api/v1/stations/nearest/", {**gps, "position_crs": "mars"})
+    assert bad.status_code == 400 and "position_crs" in bad.json()["errors"]

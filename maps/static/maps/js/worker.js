@@ -20,7 +20,10 @@
     heating: "🔥", seating: "🪑", wifi: "📶", first_aid: "⛑️", aed: "❤️", rain_gear: "☂️",
     repair_tools: "🔧", reading: "📚", legal_aid: "⚖️", counselling: "💬",
   };
+  // The position asked about, in WGS-84 (GPS, the URL, the API's echo) unless positionCrs says
+  // otherwise (the map's centre, in the tiles' coordinate system).
   let position = { lat: settings.centre[0], lon: settings.centre[1] };
+  let positionCrs = "wgs84";
   let place = null;  // a searched place name, sent as q=
   let latest = 0;  // the newest refresh: answers to older ones arrive late and are dropped
 
@@ -64,7 +67,11 @@
   function whereParams() {
     const params = new URLSearchParams({ crs: settings.tileCrs });
     if (place) params.set("q", place);
-    else { params.set("lat", position.lat); params.set("lon", position.lon); }
+    else {
+      params.set("lat", position.lat);
+      params.set("lon", position.lon);
+      params.set("position_crs", positionCrs);
+    }
     return params;
   }
 
@@ -132,6 +139,7 @@
   const RADII_KM = [5, 10, 20, 50];  // the API's largest radius is 50 km
   let radiusIndex = 0;
   let here = null;  // the "you are here" marker, when the phone said where it is
+  let hereWanted = false;  // drawn with the answer, which gives the point in the tiles' crs
 
   function stationMarker(feature) {
     const [x, y] = feature.geometry.coordinates;
@@ -216,6 +224,7 @@
   searchArea.addEventListener("click", () => {
     const centre = map.getCenter();
     position = { lat: centre.lat, lon: centre.lng };
+    positionCrs = settings.tileCrs;
     place = null;
     radiusIndex = 0;
     refresh("pushState");
@@ -237,6 +246,14 @@
     if (ticket !== latest) return;
     const [lon, lat] = body.query[settings.tileCrs];
     position = { lat: body.query.wgs84[1], lon: body.query.wgs84[0] };
+    positionCrs = "wgs84";
+    if (hereWanted) {  // the phone's position, where the tiles draw it
+      hereWanted = false;
+      if (here) here.remove();
+      here = L.circleMarker([lat, lon], {
+        radius: 8, color: "#fff", weight: 3, fillColor: "#1565c0", fillOpacity: 1, interactive: false,
+      }).addTo(map);  // shown, not tapped: the legend says what it is
+    }
     let found = body.features;
     const empty = !found.length;
     if (empty) {  // nothing within the cap: say so, and show the nearest beyond it
@@ -289,7 +306,12 @@
 
   async function loadCheckups(ticket) {
     const params = whereParams();
-    if (params.has("q")) { params.delete("q"); params.set("lat", position.lat); params.set("lon", position.lon); }
+    if (params.has("q")) {
+      params.delete("q");
+      params.set("lat", position.lat);
+      params.set("lon", position.lon);
+      params.set("position_crs", positionCrs);
+    }
     params.set("limit", "10");
     const body = await api("/api/v1/checkups/upcoming/", params);
     if (ticket !== latest) return;
@@ -347,7 +369,7 @@
     radiusIndex = Math.max(0, RADII_KM.indexOf(Number(state.get("km"))));
     const lat = parseFloat(state.get("lat"));
     const lon = parseFloat(state.get("lon"));
-    if (Number.isFinite(lat) && Number.isFinite(lon)) { position = { lat, lon }; return true; }
+    if (Number.isFinite(lat) && Number.isFinite(lon)) { position = { lat, lon }; positionCrs = "wgs84"; return true; }
     return false;
   }
 
@@ -387,11 +409,9 @@
 
   function located(found) {
     position = { lat: found.coords.latitude, lon: found.coords.longitude };
+    positionCrs = "wgs84";
     positionNote.textContent = "";
-    if (here) here.remove();
-    here = L.circleMarker([position.lat, position.lon], {
-      radius: 8, color: "#fff", weight: 3, fillColor: "#1565c0", fillOpacity: 1, interactive: false,
-    }).addTo(map);  // shown, not tapped: the legend says what it is
+    hereWanted = true;
     radiusIndex = 0;
     refresh();
   }
