@@ -12,9 +12,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("yizhan core")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_migrate
 
-        from core.roles import ensure_role_groups
+        from core.roles import ensure_role_groups, keep_staff_in_step
 
         # After every app's migrate: the last call, once every app's permissions exist, wins.
         post_migrate.connect(ensure_role_groups, dispatch_uid="yizhan-role-groups")
+        groups = get_user_model().groups.through
+        m2m_changed.connect(keep_staff_in_step, sender=groups, dispatch_uid="yizhan-staff")

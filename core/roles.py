@@ -2,13 +2,18 @@
 ``Station.managers``), organisers (vans and check-up events) and administrators (everything).
 
 The groups and their admin-site permissions are kept in step after every ``migrate``
-(:func:`ensure_role_groups`), so a new deployment has them without a fixture."""
+(:func:`ensure_role_groups`), so a new deployment has them without a fixture. Membership of a
+group with admin-site permissions (organisers, administrators) is all it takes to log into the
+admin site: ``is_staff`` follows it (:func:`keep_staff_in_step`), nobody sets it by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
@@ -35,6 +40,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
 
 
 ORGANISERS = (Role.ORGANISER, Role.ADMINISTRATOR)
+ADMIN_SITE_ROLES = tuple(role for role, grants in ROLE_PERMISSIONS.items() if grants)
 STATION_KEEPERS = (Role.STATION_MANAGER, Role.ADMINISTRATOR)
 
 
@@ -64,6 +70,29 @@ def ensure_role_groups(**_kwargs) -> None:
                 query = query.filter(content_type__model__in=models)
             permissions |= query
         group.permissions.set(permissions)
+    staff_in_step()
+
+
+def staff_in_step(user_ids: Iterable[int] | None = None) -> None:
+    """``is_staff`` for superusers and members of the roles that use the admin site, and for
+    nobody else (all users, or those with these ids)."""
+    users = get_user_model().objects.all()
+    if user_ids is not None:
+        users = users.filter(pk__in=list(user_ids))
+    staff = Q(is_superuser=True) | Q(groups__name__in=[role.value for role in ADMIN_SITE_ROLES])
+    users.filter(staff, is_staff=False).update(is_staff=True)
+    users.exclude(staff).filter(is_staff=True).update(is_staff=False)
+
+
+def keep_staff_in_step(sender, instance, action: str, reverse: bool, pk_set, **_kwargs) -> None:
+    """``m2m_changed`` receiver of the users' groups: after a user joins or leaves a group (or
+    a group gains or loses users), their ``is_staff`` follows."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        staff_in_step([instance.pk])
+    else:  # a group's users changed: all of them, when cleared
+        staff_in_step(pk_set if action != "post_clear" else None)
 
 
 class HasRole(BasePermission):

@@ -1,10 +1,12 @@
-"""The pages: the worker's map, benefits, a station, the organisers' tours, coverage, login."""
+"""The pages: the worker's map, benefits, a station, the organisers' tours, coverage, the
+staff's console, login."""
 
 from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import path
 
 from core.auth import throttled_login
 from core.throttles import CoveragePageThrottle, throttled
+from maps.console import console_page
 from maps.views import (
     benefits_page,
     coverage_page,
@@ -22,6 +24,7 @@ urlpatterns = [
     path("benefits/", benefits_page, name="benefits"),
     path("stations/<slug:code>/", station_page, name="station-page"),
     path("organisers/tours/", tours_page, name="tours"),
+    path("console/", console_page, name="console"),
     path("coverage/", throttled(CoveragePageThrottle)(coverage_page), name="coverage"),
     path(
         "accounts/login/",

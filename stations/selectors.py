@@ -308,6 +308,31 @@ def station_stale_list(*, user: AbstractBaseUser) -> QuerySet[Station]:
     )
 
 
+def console_stations(
+    *, user: AbstractBaseUser, moment: dt.datetime, limit: int
+) -> tuple[list[StationView], int]:
+    """The stations a manager's home lists, and how many they manage in all: every one, by
+    code, when there are at most ``limit``; else (an administrator's) the ``limit`` stale ones
+    least recently confirmed, which need a check first."""
+    managed = managed_stations(user)
+    total = managed.count()
+    if total <= limit:
+        ids = list(managed.order_by("code").values_list("id", flat=True))
+    else:
+        ids = list(station_stale_list(user=user).values_list("id", flat=True)[:limit])
+    return station_views(ids, moment=moment), total
+
+
+def station_changes_by_others(
+    *, user: AbstractBaseUser, limit: int = 10
+) -> QuerySet[StationChange]:
+    """The latest changes to ``user``'s stations made by anyone else (a colleague, an
+    administrator, an import), newest first."""
+    changes = StationChange.objects.filter(station__in=managed_stations(user))
+    mine = Q(actor=user)
+    return changes.exclude(mine).select_related("station").order_by("-at", "-id")[:limit]
+
+
 def station_history(*, code: str) -> QuerySet[StationChange]:
     return StationChange.objects.filter(station__code=code).order_by("-at", "-id")
 

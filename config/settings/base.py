@@ -59,6 +59,9 @@ MIDDLEWARE = [
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 ROOT_URLCONF = "config.urls"
+# After logging in without ?next=: the staff's home (maps.console), by role.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "console"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from core.localtime import local_midnight
 from core.nearest import nearest_rows
-from services.checkups.models import CheckupEvent
+from services.checkups.models import CheckupEvent, Van
 from stations.conditions import Condition, where_clause
 from stations.models import AdminArea
 
@@ -66,10 +66,17 @@ def checkup_get(*, event_id: int) -> CheckupEvent | None:
     return checkup_queryset().filter(pk=event_id).first()
 
 
-# Planning -----------------------------------------------------------------------------------
+def checkups_scheduled_from(*, starts_from: dt.datetime, limit: int = 20) -> list[CheckupEvent]:
+    """The scheduled events from a moment on, everywhere, soonest first (an organiser's view)."""
+    return list(
+        checkup_queryset()
+        .filter(status=CheckupEvent.Status.SCHEDULED, starts_at__gte=starts_from)
+        .order_by("starts_at", "pk")[:limit]
+    )
 
 
-# Benefits -----------------------------------------------------------------------------------
+def van_list() -> QuerySet[Van]:
+    return Van.objects.order_by("name")
 
 
 def checkups_at_station(*, station_id: int, starts_from: dt.datetime, limit: int = 20):

@@ -43,6 +43,8 @@ def test_no_serious_accessibility_violation(demo, open_page, path, ready, langua
     [
         ("/organisers/tours/?city=兰州市", "organiser", "form.tour-form"),
         ("/stations/SZ-0001/", "station_manager", "#manage"),
+        ("/console/", "station_manager", "#my-stations"),
+        ("/console/", "organiser", "#my-checkups"),
     ],
 )
 def test_no_serious_violation_on_the_staff_pages(demo, open_page, path, role, ready, language):

@@ -1,0 +1,105 @@
+"""The staff's home after logging in (``/console/``), by role: a station manager's stations and
+what needs checking, an organiser's vans and coming check-ups, an administrator's links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.language import is_english
+from core.localtime import LOCAL_TZ
+from core.roles import ORGANISERS, STATION_KEEPERS, Role, has_any_role, has_role
+from services.checkups.selectors import checkups_scheduled_from, van_list
+from stations.geojson import OpenState
+from stations.models import Station, StationAmenity
+from stations.selectors import (
+    StationView,
+    console_stations,
+    stale_before,
+    station_changes_by_others,
+)
+
+CONSOLE_STATIONS = 50  # more than this (an administrator's): the ones to check first
+
+
+@dataclass(frozen=True)
+class StationRow:
+    """One of a manager's stations as their home shows it."""
+
+    station: StationView
+    name: str
+    status: str
+    open_now: bool
+    change: str
+    """When that changes: "open until 18:00", "opens 08:00 (12月3日)", or ""."""
+    stale: bool
+    out_of_service: list[str]
+
+
+def station_row(station: StationView, moment: dt.datetime, stale_since: dt.datetime) -> StationRow:
+    english = is_english()
+    state = OpenState.of(station.schedule(), station.is_open_status, moment)
+    change = ""
+    if state.closes_at is not None:
+        change = _("open until %(time)s") % {"time": moment_text(state.closes_at, moment)}
+    elif state.opens_at is not None:
+        change = _("opens %(time)s") % {"time": moment_text(state.opens_at, moment)}
+    statuses = dict(Station.Status.choices)
+    name_index = 2 if english else 1
+    return StationRow(
+        station=station,
+        name=station.name_en if english and station.name_en else station.name,
+        status=str(statuses.get(station.status, station.status)),
+        open_now=state.open_now,
+        change=change,
+        stale=station.confirmed_at is None or station.confirmed_at < stale_since,
+        out_of_service=[
+            amenity[name_index] or amenity[1]
+            for amenity in station.amenities
+            if amenity[3] == StationAmenity.Status.OUT_OF_SERVICE
+        ],
+    )
+
+
+def moment_text(moment: dt.datetime, now: dt.datetime) -> str:
+    """18:00 today; 12月3日 08:00 (Dec 3 08:00) another day: local time, the page's language."""
+    local, today = moment.astimezone(LOCAL_TZ), now.astimezone(LOCAL_TZ).date()
+    time = date_format(local, "H:i")
+    if local.date() == today:
+        return time
+    return f"{date_format(local, 'MONTH_DAY_FORMAT')} {time}"
+
+
+@login_required
+def console_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    context: dict = {
+        "keeps_stations": has_any_role(user, STATION_KEEPERS),
+        "organises": has_any_role(user, ORGANISERS),
+        "administers": has_role(user, Role.ADMINISTRATOR),
+    }
+    if context["keeps_stations"]:
+        views, total = console_stations(user=user, moment=now, limit=CONSOLE_STATIONS)
+        stale_since = stale_before()
+        context |= {
+            "stations": [station_row(view, now, stale_since) for view in views],
+            "stations_total": total,
+            "changes": station_changes_by_others(user=user),
+            "texts": {
+                "verified": _("Confirmed just now."),
+                "stale": _("Someone changed this station meanwhile: reload the page."),
+                "failed": _("Not saved:"),
+                "offline": _("No connection: check the network, then try again."),
+            },
+        }
+    if context["organises"]:
+        context |= {"vans": van_list(), "events": checkups_scheduled_from(starts_from=now)}
+    return render(request, "maps/console.html", context)
