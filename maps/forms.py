@@ -24,9 +24,10 @@ class TourPageForm(forms.Form):
         self.default_city = DEFAULT_CITY if DEFAULT_CITY in cities else (cities or [""])[0]
 
     def chosen(self) -> tuple[dt.date, str]:
-        """The day and city asked for; today and the default city where not (or not valid)."""
+        """The day and city asked for (the form is valid or unbound); today and the default
+        city where none was given."""
         today = local_today()
-        if self.is_bound and self.is_valid():
+        if self.is_bound:
             return (
                 self.cleaned_data["date"] or today,
                 self.cleaned_data["city"] or self.default_city,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from services.benefits.models import Occupation
 from services.checkups.models import CheckupEvent
 from services.checkups.selectors import checkups_at_station, van_visits_on
 from services.checkups.serializers import event_feature
+from services.checkups.services import van_travel_time
 from services.planning.selectors import UNCOVERED_DAYS, UNCOVERED_KM, planning_candidates
 from stations.geojson import station_properties
 from stations.jobs import COVERAGE_TARGET_M, coverage_of, coverage_result
@@ -369,15 +371,41 @@ def tour_stop(event: CheckupEvent) -> TourStop:
     )
 
 
+@dataclass(frozen=True)
+class TimetableRow:
+    """One stop of a van's day, as the tours page's table shows it."""
+
+    number: int
+    event: CheckupEvent
+    place: str
+    driving_minutes: int
+    """From the previous stop, or from the depot for the first."""
+
+
+def timetable(events: list[CheckupEvent]) -> list[TimetableRow]:
+    """A van's stops of a day in order, with the driving time to each (the planning's rule)."""
+    rows, previous = [], None
+    for number, event in enumerate(events, start=1):
+        origin = previous.location if previous is not None else event.van.depot
+        minutes = round(van_travel_time(origin, event.location).total_seconds() / 60)
+        place = event.station.name if event.station else event.address
+        rows.append(TimetableRow(number, event, place, minutes))
+        previous = event
+    return rows
+
+
 def tours_page(request: HttpRequest) -> HttpResponse:
-    """For organisers: the vans' tours on a day in a city, with numbered stops and places
-    booked, over the demand that no check-up has reached lately."""
+    """For organisers: the vans' tours on a day in a city, as a timetable per van and as
+    numbered stops on a map, over the demand that no check-up has reached lately. A date or
+    city that is not one is said on the page (400), never replaced by another."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not has_any_role(request.user, ORGANISERS):
-        raise PermissionDenied
+        raise PermissionDenied(_("The van tours are for organisers and administrators."))
     cities = known_cities()
     form = TourPageForm(request.GET or None, cities=cities)
+    if form.is_bound and not form.is_valid():
+        return render(request, "maps/tours.html", {"form": form}, status=400)
     day, city = form.chosen()
     by_van = [
         (van, list(group))
@@ -386,10 +414,10 @@ def tours_page(request: HttpRequest) -> HttpResponse:
     routes = [
         VanRoute(van=van, stops=[tour_stop(event) for event in events]) for van, events in by_van
     ]
-    summary = [
+    vans = [
         {
             "van": van,
-            "stops": len(events),
+            "rows": timetable(events),
             "booked": sum(e.booked for e in events),
             "capacity": sum(e.capacity for e in events),
         }
@@ -408,7 +436,7 @@ def tours_page(request: HttpRequest) -> HttpResponse:
         {
             "map": map_context(figure),
             "form": form,
-            "summary": summary,
+            "vans": vans,
             "gaps": len(gaps),
             "day": day,
             "city": city,

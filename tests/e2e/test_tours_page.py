@@ -42,7 +42,17 @@ def test_the_tours_of_a_day_with_numbered_stops_and_gaps(tour_day, open_page, ou
     assert page.locator(".stop").all_inner_texts() == ["1", "2", "3"]
     assert page.locator("path.leaflet-interactive").count() == 1  # the van's route
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
-    assert page.locator(".route").inner_text() == "兰州体检车: 3 stops · booked 0/90"
+    table = page.locator("table.timetable")
+    assert table.locator("caption").inner_text() == "兰州体检车 · 3 stops · 0 of 90 booked"
+    rows = table.locator("tbody tr")
+    assert rows.count() == 3
+    assert [rows.nth(i).locator("td").nth(1).inner_text() for i in range(3)] == [
+        "09:00", "11:00", "14:00"
+    ]  # fmt: skip
+    bounds = page.evaluate("window.yizhanMap.getBounds().toBBoxString()")
+    west, south, east, north = map(float, bounds.split(","))
+    for marker in Station.objects.filter(city="兰州市")[:3]:
+        assert west <= marker.location.x <= east and south <= marker.location.y <= north
     assert page.console_errors == []
     assert all("tile.openstreetmap.org" in url for url in outside_requests), outside_requests
     save_screenshots(page, "tours")
@@ -53,4 +63,6 @@ def test_the_tours_page_is_for_organisers(tour_day, open_page):
     page = open_page("/organisers/tours/")
     assert "/accounts/login/" in page.url
     log_in(page, "worker")
-    assert page.locator("text=403").count() + page.locator("text=Forbidden").count() >= 1
+    page.wait_for_selector("#forbidden")
+    assert "仅供组织者和管理员查看" in page.locator("#forbidden").inner_text()
+    assert page.locator("#forbidden a[href^='/accounts/login/']").count() == 1
