@@ -342,6 +342,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
                 "feed": feed_url(station.lat, station.lon),
             },
             "can_manage": can_manage,
+            **(manager_context(station.id, properties["amenities"]) if can_manage else {}),
             "version": station.version,
             "statuses": Station.Status.choices,
             "amenity_statuses": StationAmenity.Status.choices,
@@ -354,11 +355,27 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
                 ),
                 "failed": _("Not saved:"),
                 "offline": _("No connection: check the network, then try again."),
+                "removed": _("Removed."),
+                "remove": _("Remove %(name)s"),
+                "open": _("Open now"),
+                "closed": _("Closed now"),
                 "statuses": station_labels,
                 "amenity_statuses": amenity_labels,
             },
         },
     )
+
+
+def manager_context(station_id: int, amenities: list[dict[str, Any]]) -> dict[str, Any]:
+    """What only a manager's forms show: seats and notes, and the amenities one may add."""
+    seats, notes = Station.objects.filter(pk=station_id).values_list("seats", "notes").get()
+    present = {amenity["code"] for amenity in amenities}
+    english = is_english()
+    addable = [
+        (amenity.code, amenity.name_en if english else amenity.name)
+        for amenity in Amenity.objects.exclude(code__in=present)
+    ]
+    return {"seats": seats, "notes": notes, "addable": addable}
 
 
 def tour_stop(event: CheckupEvent) -> TourStop:

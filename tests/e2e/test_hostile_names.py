@@ -109,7 +109,7 @@ def test_the_station_page_for_workers_and_its_manager(hostile, open_page):
     Station.objects.get(code="SZ-EVIL").managers.add(manager)
     page = open_page("/accounts/login/?next=/stations/SZ-EVIL/")
     log_in(page, "evil-manager")
-    page.wait_for_selector("#manage")
+    page.wait_for_selector("#manage[data-ready=true]")
     assert page.locator(".amenity-form [name=details]").input_value() == HOSTILE
     nothing_ran(page)
 

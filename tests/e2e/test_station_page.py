@@ -45,13 +45,13 @@ def test_a_manager_edits_an_amenity_and_the_map_shows_it(station, open_page):
     assert page.locator("#manage").count() == 0  # not logged in: no forms
     page.click("text=log in to update this station")
     log_in(page, "zhang")
-    page.wait_for_selector("#manage")
+    page.wait_for_selector("#manage[data-ready=true]")  # its script has run
     save_screenshots(page, "station-page")
     form = page.locator(".amenity-form[data-amenity=ebike_charging]")
     form.locator("select").select_option("out_of_service")
     form.locator("input[name=details]").fill("充电桩维修中")
-    form.locator("button").click()
-    page.wait_for_selector("#manage-message.saved")
+    form.locator("button[type=submit]").click()
+    form.locator(".result.saved").wait_for()  # said beside the form saved
     status = page.locator(".amenity-list [data-amenity=ebike_charging] .amenity-status")
     assert status.inner_text() == "out of service"  # the label, in the page's language
 
@@ -64,7 +64,7 @@ def managers_page(open_page, station, username):
     station.managers.add(UserFactory(username=username, roles=["station_manager"]))
     page = open_page(f"/accounts/login/?next=/stations/{station.code}/", language="en")
     log_in(page, username)
-    page.wait_for_selector("#manage")
+    page.wait_for_selector("#manage[data-ready=true]")  # its script has run
     return page
 
 
@@ -74,8 +74,8 @@ def test_a_stale_page_cannot_overwrite_a_colleagues_change(station, open_page):
     Station.objects.filter(pk=station.pk).update(phone="0755-0000")
     page.locator("#station-status select").select_option("temporarily_closed")
     page.locator("#station-status button").click()
-    page.wait_for_selector("#manage-message.error")
-    assert "reload" in page.locator("#manage-message").inner_text()
+    page.wait_for_selector("#station-status .result.error")
+    assert "reload" in page.locator("#station-status .result").inner_text()
     assert Station.objects.filter(Q(pk=station.pk) & Q(status="open")).exists()
 
 
@@ -87,7 +87,7 @@ def test_a_manager_closes_the_station_for_a_holiday_and_overlaps_are_refused(sta
     row.locator("[name=date]").fill(holiday.isoformat())
     row.locator("[name=note]").fill("春节闭站")
     page.click("#hours button[type=submit]")
-    page.wait_for_selector("#manage-message.saved")
+    page.wait_for_selector("#hours > .result.saved")
     saved = station.opening_exceptions.get(date=holiday)
     assert (saved.closed, saved.note) == (True, "春节闭站")
 
@@ -95,8 +95,8 @@ def test_a_manager_closes_the_station_for_a_holiday_and_overlaps_are_refused(sta
     page.click("#add-period")
     page.click("#add-period")  # two identical Monday 09:00–18:00 periods overlap
     page.click("#hours button[type=submit]")
-    page.wait_for_selector("#manage-message.error")
-    assert "Opening periods overlap: Mon" in page.locator("#manage-message").inner_text()
+    page.wait_for_selector("#hours > .result.error")
+    assert "Opening periods overlap: Mon" in page.locator("#hours > .result").inner_text()
     assert list(station.opening_periods.values_list("weekday", "opens", "closes")) == periods
 
 
@@ -105,6 +105,42 @@ def test_a_lost_connection_is_said_and_nothing_changes(station, open_page):
     page.route("**/api/v1/stations/**", lambda route: route.abort())
     page.locator("#station-status select").select_option("temporarily_closed")
     page.locator("#station-status button").click()
-    page.wait_for_selector("#manage-message.error")
-    assert "No connection" in page.locator("#manage-message").inner_text()
+    page.wait_for_selector("#station-status .result.error")
+    assert "No connection" in page.locator("#station-status .result").inner_text()
     assert Station.objects.get(pk=station.pk).status == "open"
+
+
+def test_a_manager_adds_and_removes_amenities_and_edits_phone_seats_notes(station, open_page):
+    page = managers_page(open_page, station, "qian")
+    add = page.locator("#add-amenity")
+    option = add.locator("select[name=amenity] option").first
+    code, name = option.get_attribute("value"), option.inner_text()
+    add.locator("select[name=amenity]").select_option(code)
+    add.locator("input[name=details]").fill("二楼")
+    add.locator("button[type=submit]").click()
+    add.locator(".result.saved").wait_for()
+    public = page.locator(f".amenity-list [data-amenity={code}]")
+    assert name in public.inner_text() and "二楼" in public.inner_text()  # no reload
+    assert station.amenities.filter(amenity_id=code).exists()
+    assert add.locator(f"option[value={code}]").count() == 0
+
+    added = page.locator(f".amenity-form[data-amenity={code}]")
+    added.locator("select").select_option("limited")
+    added.locator("button[type=submit]").click()
+    added.locator(".result.saved").wait_for()  # a form added on the page works too
+    added.locator(".remove-amenity").click()
+    page.wait_for_selector(f".amenity-form[data-amenity={code}]", state="detached")
+    assert page.locator(f".amenity-list [data-amenity={code}]").count() == 0
+    assert not station.amenities.filter(amenity_id=code).exists()
+    assert add.locator(f"option[value={code}]").count() == 1
+
+    details = page.locator("#station-details")
+    details.locator("[name=phone]").fill("0755-8888 6666")
+    details.locator("[name=seats]").fill("12")
+    details.locator("[name=notes]").fill("夜间请走北门")
+    details.locator("button[type=submit]").click()
+    details.locator(".result.saved").wait_for()
+    saved = Station.objects.get(pk=station.pk)
+    assert (saved.phone, saved.seats, saved.notes) == ("0755-8888 6666", 12, "夜间请走北门")
+    details.locator("[name=seats]").fill("-3")  # the browser says so before sending
+    assert details.locator("[name=seats]").evaluate("input => input.validity.valid") is False

@@ -1,5 +1,6 @@
 // A station manager's forms on the station page: each change goes through the managers' API
-// with the ETag last seen (If-Match), so nobody's change is overwritten unseen.
+// with the ETag last seen (If-Match), so nobody's change is overwritten unseen. What a change
+// did is said beside the form it came from, and the public part above shows the saved station.
 (function () {
   "use strict";
   const section = document.getElementById("manage");
@@ -7,11 +8,16 @@
   const message = document.getElementById("manage-message");
   const csrf = section.querySelector("[name=csrfmiddlewaretoken]").value;
   const base = `/api/v1/stations/${section.dataset.code}/`;
-  const { request, reasons } = window.yizhan;
+  const { element, request, reasons } = window.yizhan;
+
+  function say(where, text, kind) {
+    where.className = `result ${kind}`;
+    where.textContent = text;
+  }
 
   // A manager's change through the API: the saved station, or null with the reason shown in
-  // the page's language (a lost connection, a colleague's change, the API's refusal).
-  async function send(method, url, body) {
+  // the page's language beside the form (a lost connection, a colleague's change, a refusal).
+  async function send(method, url, body, where, done = texts.saved) {
     let answer;
     try {
       answer = await request(url, {
@@ -19,45 +25,93 @@
         headers: { "If-Match": section.dataset.etag, "X-CSRFToken": csrf },
       });
     } catch (offline) {
-      message.className = "error";
-      message.textContent = offline.message;
+      say(where, offline.message, "error");
       return null;
     }
     const { response, body: payload } = answer;
     if (response.ok && payload) {
       section.dataset.etag = response.headers.get("ETag");
-      message.textContent = texts.saved;
-      message.className = "saved";
+      say(where, done, "saved");
+      showStation(payload);
       return payload;
     }
-    message.className = "error";
-    message.textContent = response.status === 412 ? texts.stale : `${texts.failed} ${reasons(payload)}`.trim();
+    say(where, response.status === 412 ? texts.stale : `${texts.failed} ${reasons(payload)}`.trim(), "error");
     return null;
   }
 
-  function showAmenities(feature) {
-    for (const amenity of feature.properties.amenities) {
-      const status = document.querySelector(`.amenity-list [data-amenity="${amenity.code}"] .amenity-status`);
-      if (status) status.textContent = texts.amenity_statuses[amenity.status] || amenity.status;
-    }
-    document.getElementById("status-label").textContent =
-      texts.statuses[feature.properties.status] || feature.properties.status;
+  // The public part, as saved: open now, status, phone, amenities.
+  function showStation(feature) {
+    const p = feature.properties;
+    const state = document.getElementById("open-state");
+    state.className = `state ${p.open_now ? "open" : "closed"}`;
+    state.textContent = p.open_now ? texts.open : texts.closed;
+    document.getElementById("status-label").textContent = texts.statuses[p.status] || p.status;
+    const phone = document.getElementById("phone-link");
+    if (phone && p.phone) { phone.textContent = p.phone; phone.href = `tel:${p.phone}`; }
+    const list = document.querySelector(".amenity-list");
+    list.replaceChildren(...p.amenities.map((amenity) => {
+      const item = element("li");
+      item.dataset.amenity = amenity.code;
+      item.append(element("strong", null, amenity.name), " · ",
+                  element("span", "amenity-status", texts.amenity_statuses[amenity.status] || amenity.status));
+      if (amenity.details) item.append(` · ${amenity.details}`);
+      return item;
+    }));
   }
 
-  document.getElementById("station-status").addEventListener("submit", async (event) => {
+  document.getElementById("station-status").addEventListener("submit", (event) => {
     event.preventDefault();
-    const feature = await send("PATCH", base, { status: event.target.status.value });
-    if (feature) showAmenities(feature);
+    send("PATCH", base, { status: event.target.status.value }, event.target.querySelector(".result"));
   });
 
-  for (const form of document.querySelectorAll(".amenity-form")) {
-    form.addEventListener("submit", async (event) => {
+  document.getElementById("station-details").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const seats = form.seats.value.trim();
+    send("PATCH", base, { phone: form.phone.value.trim(), seats: seats === "" ? null : Number(seats),
+                          notes: form.notes.value }, form.querySelector(".result"));
+  });
+
+  // Amenities: change, remove, add.
+  const addForm = document.getElementById("add-amenity");
+  function amenityForm(form) {
+    const code = form.dataset.amenity;
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const feature = await send("PATCH", `${base}amenities/${form.dataset.amenity}/`,
-                                 { status: form.status.value, details: form.details.value });
-      if (feature) showAmenities(feature);
+      send("PATCH", `${base}amenities/${code}/`, { status: form.status.value, details: form.details.value },
+           form.querySelector(".result"));
+    });
+    form.querySelector(".remove-amenity").addEventListener("click", async () => {
+      const name = form.querySelector("strong").textContent;
+      if (await send("DELETE", `${base}amenities/${code}/`, undefined, message, texts.removed)) {
+        form.remove();
+        const option = element("option", null, name);
+        option.value = code;
+        addForm.amenity.append(option);
+        addForm.hidden = false;
+      }
     });
   }
+  for (const form of document.querySelectorAll(".amenity-form")) amenityForm(form);
+
+  addForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const chosen = addForm.amenity.selectedOptions[0];
+    if (!chosen) return;
+    const body = { amenity: chosen.value, status: addForm.status.value, details: addForm.details.value };
+    if (!(await send("POST", `${base}amenities/`, body, addForm.querySelector(".result")))) return;
+    const form = document.getElementById("amenity-row").content.firstElementChild.cloneNode(true);
+    form.dataset.amenity = chosen.value;
+    form.querySelector("strong").textContent = chosen.textContent;
+    form.status.value = addForm.status.value;
+    form.details.value = addForm.details.value;
+    form.querySelector(".remove-amenity").setAttribute("aria-label", texts.remove.replace("%(name)s", chosen.textContent));
+    document.getElementById("amenity-forms").append(form);
+    amenityForm(form);
+    chosen.remove();
+    addForm.details.value = "";
+    addForm.hidden = addForm.amenity.options.length === 0;
+  });
 
   // Opening hours: rows of weekly periods and of dated exceptions, sent whole.
   const hours = document.getElementById("hours");
@@ -85,8 +139,9 @@
       if (!closed) { item.opens = value(row, "opens").value; item.closes = value(row, "closes").value; }
       return item;
     });
-    await send("PATCH", base, { opening_hours: { weekly, exceptions } });
+    await send("PATCH", base, { opening_hours: { weekly, exceptions } }, hours.querySelector(":scope > .result"));
   });
 
-  document.getElementById("verify").addEventListener("click", () => send("POST", `${base}verify/`));
+  document.getElementById("verify").addEventListener("click", () => send("POST", `${base}verify/`, undefined, message));
+  section.dataset.ready = "true";  // every form answers from here on
 })();
