@@ -134,7 +134,11 @@ class PeriodTimesInput(StrictSerializer):
         whole_day = opens == closes == MIDNIGHT
         if opens is not None and closes <= opens and not whole_day and not attrs["overnight"]:
             raise serializers.ValidationError(
-                {"closes": [_("Must be after opens (set overnight for hours past midnight).")]}
+                {
+                    "closes": [
+                        _("Must be after opens, unless the hours run past midnight (overnight).")
+                    ]
+                }
             )
         return attrs
 

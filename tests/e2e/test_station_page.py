@@ -144,3 +144,22 @@ def test_a_manager_adds_and_removes_amenities_and_edits_phone_seats_notes(statio
     assert (saved.phone, saved.seats, saved.notes) == ("0755-8888 6666", 12, "夜间请走北门")
     details.locator("[name=seats]").fill("-3")  # the browser says so before sending
     assert details.locator("[name=seats]").evaluate("input => input.validity.valid") is False
+
+
+def test_a_refused_period_is_marked_on_its_own_row(station, open_page):
+    page = managers_page(open_page, station, "sun")
+    while page.locator("#weekly .period").count():  # a week with only the new period
+        page.locator("#weekly .period .remove").first.click()
+    page.click("#add-period")
+    row = page.locator("#weekly .period").last
+    row.locator("[name=opens]").fill("22:00")
+    row.locator("[name=closes]").fill("06:00")  # past midnight, but not ticked
+    page.click("#hours button[type=submit]")
+    page.wait_for_selector("#hours > .result.error")
+    assert row.get_attribute("aria-invalid") == "true"
+    assert "past midnight" in row.locator(".row-error").inner_text()
+    assert page.locator("#weekly .period[aria-invalid]").count() == 1  # only that row
+    row.locator("[name=overnight]").check()
+    page.click("#hours button[type=submit]")
+    page.wait_for_selector("#hours > .result.saved")
+    assert row.locator(".row-error").count() == 0

@@ -17,7 +17,7 @@
 
   // A manager's change through the API: the saved station, or null with the reason shown in
   // the page's language beside the form (a lost connection, a colleague's change, a refusal).
-  async function send(method, url, body, where, done = texts.saved) {
+  async function send(method, url, body, where, done = texts.saved, onRefusal = null) {
     let answer;
     try {
       answer = await request(url, {
@@ -35,7 +35,8 @@
       showStation(payload);
       return payload;
     }
-    say(where, response.status === 412 ? texts.stale : `${texts.failed} ${reasons(payload)}`.trim(), "error");
+    if (response.status !== 412 && onRefusal && onRefusal(payload)) say(where, texts.failed, "error");
+    else say(where, response.status === 412 ? texts.stale : `${texts.failed} ${reasons(payload)}`.trim(), "error");
     return null;
   }
 
@@ -124,8 +125,27 @@
   hours.addEventListener("click", (event) => {
     if (event.target.classList.contains("remove")) event.target.closest(".period").remove();
   });
+  // The API's refusal of the hours, row by row (its errors are named by path, as
+  // "opening_hours.weekly[1].closes"): each faulty row is marked and says why beside itself.
+  // True when every reason found its row.
+  function markRows(payload) {
+    let all = true;
+    let any = false;
+    for (const [name, messages] of Object.entries((payload && payload.errors) || {})) {
+      const match = /^opening_hours\.(weekly|exceptions)\[(\d+)\]/.exec(name);
+      const row = match && hours.querySelectorAll(`#${match[1]} .period`)[Number(match[2])];
+      if (!row) { all = false; continue; }
+      row.setAttribute("aria-invalid", "true");
+      row.append(element("span", "row-error", messages.join(" ")));
+      any = true;
+    }
+    return any && all;
+  }
+
   hours.addEventListener("submit", async (event) => {
     event.preventDefault();
+    for (const mark of hours.querySelectorAll(".row-error")) mark.remove();
+    for (const row of hours.querySelectorAll("[aria-invalid]")) row.removeAttribute("aria-invalid");
     const value = (row, name) => row.querySelector(`[name=${name}]`);
     const weekly = [...hours.querySelectorAll("#weekly .period")].map((row) => ({
       weekday: Number(value(row, "weekday").value),
@@ -139,7 +159,8 @@
       if (!closed) { item.opens = value(row, "opens").value; item.closes = value(row, "closes").value; }
       return item;
     });
-    await send("PATCH", base, { opening_hours: { weekly, exceptions } }, hours.querySelector(":scope > .result"));
+    await send("PATCH", base, { opening_hours: { weekly, exceptions } }, hours.querySelector(":scope > .result"),
+               texts.saved, markRows);
   });
 
   document.getElementById("verify").addEventListener("click", () => send("POST", `${base}verify/`, undefined, message));
