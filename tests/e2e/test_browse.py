@@ -62,3 +62,25 @@ def test_panning_to_another_city_shows_its_stations_and_the_list_follows_when_as
     assert all(code.startswith("XM-") for code in listed(page))
     assert "lat=24.48" in page.url and "lon=118.1" in page.url  # the shared link keeps it
     assert search_area.is_hidden()
+
+
+def test_no_marker_hides_another(demo, open_page):
+    """Stations side by side at street level, cells whose stations' mean positions are close:
+    merged into one cluster, so that every target keeps its 44 px (Lighthouse target-size)."""
+    page = open_page("/", geolocation=FUTIAN)
+    page.wait_for_selector("#stations li.station")
+    for move in ("window.yizhanMap.setZoom(14)", "window.yizhanMap.setZoom(11)"):
+        view_drawn(page, move)
+        boxes = page.eval_on_selector_all(
+            ".leaflet-marker-pane .leaflet-marker-icon",
+            "icons => icons.map(i => { const r = i.getBoundingClientRect();"
+            " return [r.left, r.top, r.right, r.bottom]; })",
+        )
+        assert len(boxes) >= 2
+        for index, (left, top, right, bottom) in enumerate(boxes):
+            for other in boxes[index + 1 :]:
+                overlap = (
+                    min(right, other[2]) - max(left, other[0]),
+                    min(bottom, other[3]) - max(top, other[1]),
+                )
+                assert min(overlap) <= 0.5, (move, (left, top), other[:2])

@@ -78,10 +78,12 @@ def test_the_worker_map_list_and_popups(hostile, open_page):
     page.wait_for_selector("#stations li[data-code=SZ-EVIL]")
     item = page.locator("#stations li[data-code=SZ-EVIL]")
     assert HOSTILE in item.inner_text()
+    with page.expect_response(lambda r: "/stations/map/" in r.url and "zoom=19" in r.url):
+        page.evaluate("window.yizhanMap.setZoom(19, { animate: false })")  # street level
+    page.wait_for_timeout(300)  # the view's stations drawn, each apart
     opened = page.evaluate(
         """(name) => {
             const map = window.yizhanMap;
-            map.setZoom(19, { animate: false });
             const marker = Object.values(map._layers)
               .find((layer) => layer.options && layer.options.title === name);
             if (marker) marker.openPopup();

@@ -22,7 +22,7 @@ def test_the_map_shows_the_nearest_stations_without_errors(demo, open_page, outs
     assert page.locator("h1").inner_text() == "附近的驿站"
     items = page.locator("#stations li.station")
     assert items.count() == 30
-    markers = page.locator(".leaflet-marker-pane .dot, .marker-cluster")
+    markers = page.locator(".leaflet-marker-pane .dot, .leaflet-marker-pane .cluster")
     assert markers.count() >= 1
     assert page.console_errors == []
     assert all("tile.openstreetmap.org" in url for url in outside_requests), outside_requests
@@ -119,7 +119,8 @@ def test_with_gcj02_tiles_the_map_asks_for_gcj02_points(demo, open_page, setting
     page.wait_for_timeout(1000)  # the zoom to the new markers, and the clusters' animation
     marker_positions = page.evaluate(
         """() => Object.values(window.yizhanMap._layers)
-                 .filter(layer => layer.getLatLng && layer.options && layer.options.title)
+                 .filter(layer => layer.getLatLng && layer.options && layer.options.icon
+                                  && layer.options.icon.options.className === "station-marker")
                  .map(layer => [layer.getLatLng().lng, layer.getLatLng().lat])"""
     )
     drawn = [answer.value, *views]

@@ -169,9 +169,34 @@
     return marker;
   }
 
+  // Markers closer on the screen than a finger's width become one cluster (the server's cells
+  // are 64 px, and stations one by one can stand side by side): no target hides another.
+  const FINGER_PX = 44;
+  function apart(features) {
+    const groups = [];
+    for (const feature of features) {
+      const [x, y] = feature.geometry.coordinates;
+      const at = map.latLngToLayerPoint([y, x]);
+      const count = feature.properties.cluster ? feature.properties.count : 1;
+      // square targets: apart when they are apart along x or along y
+      const near = groups.find((group) => Math.max(Math.abs(group.at.x - at.x), Math.abs(group.at.y - at.y)) < FINGER_PX);
+      if (!near) { groups.push({ at, features: [feature], count, lon: x * count, lat: y * count }); continue; }
+      near.features.push(feature);
+      near.count += count;
+      near.lon += x * count;
+      near.lat += y * count;
+    }
+    return groups.map((group) => (group.features.length === 1 ? group.features[0] : {
+      geometry: { coordinates: [group.lon / group.count, group.lat / group.count] },
+      properties: { cluster: true, count: group.count },
+    }));
+  }
+
   function drawStations(features) {
     stationsLayer.clearLayers();
-    for (const feature of features) {
+    let drawn = apart(features);  // a merged cluster sits at its mean: merge again until none is near
+    for (let merged = apart(drawn); merged.length < drawn.length; merged = apart(drawn)) drawn = merged;
+    for (const feature of drawn) {
       stationsLayer.addLayer(feature.properties.cluster ? clusterMarker(feature) : stationMarker(feature));
     }
   }
