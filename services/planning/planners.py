@@ -212,6 +212,35 @@ def plan_tours(
     return Plan("or-tools", tours, demand_total, time.monotonic() - started)
 
 
+QUARTER_HOUR_S = 15 * 60
+
+
+def on_quarter_hours(plan: Plan, p: Problem) -> Plan:
+    """The plan with every visit starting on a quarter hour (09:00, 09:15…), the times people
+    are told to come: a van that arrives at 14:41 opens at 14:45. A visit that then no longer
+    fits the van's day (back at the depot by its end) is left out, with those after it."""
+    first = p.first_candidate
+    node_of = {candidate.code: first + index for index, candidate in enumerate(p.candidates)}
+    tours = []
+    for vehicle, tour in enumerate(plan.tours):
+        day, depot = tour.van_day, p.depot_node[vehicle]
+        here, clock, day_ends = depot, _seconds(day.starts), _seconds(day.ends)
+        kept = Tour(day)
+        for stop in tour.stops:
+            node = node_of[stop.candidate.code]
+            arrives = clock + p.travel_s[here][node]
+            starts = -(-arrives // QUARTER_HOUR_S) * QUARTER_HOUR_S
+            if starts + p.visit_s + p.travel_s[node][depot] > day_ends:
+                break
+            travel = p.travel_s[here][node]
+            kept.stops.append(
+                Stop(stop.candidate, starts, starts + p.visit_s, travel, stop.reached)
+            )
+            here, clock = node, starts + p.visit_s
+        tours.append(kept)
+    return Plan(plan.method, tours, plan.demand_total, plan.seconds)
+
+
 def plan_tours_greedy(p: Problem) -> Plan:
     """The baseline: each van-day in turn drives to the nearest unvisited candidate it can
     still visit and get home from within its hours, until none fits."""

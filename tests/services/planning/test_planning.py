@@ -17,7 +17,14 @@ from core.roles import Role
 from services.checkups.models import CheckupEvent
 from services.checkups.services import van_travel_seconds, van_visit_problem
 from services.planning.models import TourProposal
-from services.planning.planners import Candidate, VanDay, plan_tours, plan_tours_greedy, problem
+from services.planning.planners import (
+    Candidate,
+    VanDay,
+    on_quarter_hours,
+    plan_tours,
+    plan_tours_greedy,
+    problem,
+)
 from tests.services.factories import CheckupEventFactory, VanFactory
 from tests.stations.factories import AdminAreaFactory, StationFactory, UserFactory
 
@@ -92,6 +99,28 @@ def test_tours_keep_hours_travel_times_and_never_overlap():
             / 10
         )
         assert clock + home <= day.ends.hour * 3600 + day.ends.minute * 60 + 60
+
+
+def test_visits_start_on_quarter_hours_and_still_fit_the_day():
+    """Drives of odd lengths (7.3 km at 10 m/s: 12 min 10 s) would start visits at 09:12:10;
+    people are told 09:15. A visit that no longer fits the day after rounding is left out."""
+    candidates = [candidate(n, 7_300 * n, demand=20) for n in range(1, 5)]
+    p = build(candidates, [van_day(ends=dt.time(15, 0))], visit_minutes=60)
+    raw = plan_tours(p, time_limit_s=1)
+    rounded = on_quarter_hours(raw, p)
+    assert any(stop.starts_s % 900 for tour in raw.tours for stop in tour.stops)
+    clock = 9 * 3600
+    for stop in rounded.tours[0].stops:
+        assert stop.starts_s % 900 == 0  # 09:15, 10:30…
+        assert clock + stop.travel_s <= stop.starts_s < clock + stop.travel_s + 900
+        assert stop.ends_s - stop.starts_s == 3600
+        clock = stop.ends_s
+    last = rounded.tours[0].stops[-1].candidate
+    home = geodesic_matrix([(last.lon, last.lat), DEPOT])[0][1] / 10
+    assert clock + home <= 15 * 3600
+    assert rounded.visits <= raw.visits and rounded.demand_covered == sum(
+        stop.reached for stop in rounded.tours[0].stops
+    )
 
 
 # Through the database, the API and the command ------------------------------------------------
@@ -171,6 +200,8 @@ def test_plan_then_accept_makes_events_that_pass_the_van_rules(city, organiser, 
     events = CheckupEvent.objects.filter(van=van).order_by("starts_at")
     assert events.count() == plan["visits"]
     assert {e.kind_id for e in events} == {"tcm_clinic"}
+    starts = [e.starts_at.astimezone(LOCAL_TZ) for e in events]
+    assert all(t.minute % 15 == 0 and t.second == 0 for t in starts)  # 09:00, 11:15…
     assert all(e.capacity == 80 for e in events)
     for event in events:
         assert (
