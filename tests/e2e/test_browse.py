@@ -14,9 +14,10 @@ def listed(page) -> list[str]:
     return page.eval_on_selector_all("#stations li.station", "i => i.map(x => x.dataset.code)")
 
 
-def view_drawn(page, move: str):
-    """Move the map (a script, as a finger would) and wait for the view's answer to be drawn."""
-    with page.expect_response(lambda r: "/stations/map/" in r.url):
+def view_drawn(page, move: str, zoom: int):
+    """Move the map (a script, as a finger would) to ``zoom`` and wait for the answer about
+    that view (not one still under way for the view before) to be drawn."""
+    with page.expect_response(lambda r: "/stations/map/" in r.url and f"zoom={zoom}&" in r.url):
         page.evaluate(move)
     page.wait_for_timeout(300)
 
@@ -24,7 +25,7 @@ def view_drawn(page, move: str):
 def test_zoomed_out_the_server_clusters_and_a_tap_zooms_in(demo, open_page):
     page = open_page("/", geolocation=FUTIAN)
     page.wait_for_selector("#stations li.station")
-    view_drawn(page, "window.yizhanMap.setZoom(9)")
+    view_drawn(page, "window.yizhanMap.setZoom(9)", 9)
     clusters = page.locator(".cluster")
     assert clusters.count() >= 3
     counts = [int(text.replace(",", "")) for text in clusters.all_inner_texts()]
@@ -32,7 +33,7 @@ def test_zoomed_out_the_server_clusters_and_a_tap_zooms_in(demo, open_page):
     box = clusters.first.bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44
     assert "请放大" in clusters.first.get_attribute("title")
-    view_drawn(page, "document.querySelector('.cluster').click()")
+    view_drawn(page, "document.querySelector('.cluster').click()", 11)
     assert page.evaluate("window.yizhanMap.getZoom()") == 11
 
 
@@ -45,7 +46,7 @@ def test_panning_to_another_city_shows_its_stations_and_the_list_follows_when_as
     search_area = page.locator("#search-area")
     assert search_area.is_hidden()
 
-    view_drawn(page, f"window.yizhanMap.setView([{XIAMEN[0]}, {XIAMEN[1]}], 12)")
+    view_drawn(page, f"window.yizhanMap.setView([{XIAMEN[0]}, {XIAMEN[1]}], 12)", 12)
     titles = page.eval_on_selector_all(".station-marker[title]", "m => m.map(x => x.title)")
     clusters = page.locator(".cluster").count()
     xiamen = set(Station.objects.filter(code__startswith="XM-").values_list("name_en", flat=True))
@@ -69,8 +70,9 @@ def test_no_marker_hides_another(demo, open_page):
     merged into one cluster, so that every target keeps its 44 px (Lighthouse target-size)."""
     page = open_page("/", geolocation=FUTIAN)
     page.wait_for_selector("#stations li.station")
-    for move in ("window.yizhanMap.setZoom(14)", "window.yizhanMap.setZoom(11)"):
-        view_drawn(page, move)
+    for zoom in (14, 11):
+        move = f"window.yizhanMap.setZoom({zoom})"
+        view_drawn(page, move, zoom)
         boxes = page.eval_on_selector_all(
             ".leaflet-marker-pane .leaflet-marker-icon",
             "icons => icons.map(i => { const r = i.getBoundingClientRect();"
