@@ -196,6 +196,7 @@ def benefits_page(request: HttpRequest) -> HttpResponse:
             "cities": known_cities(),
             "occupations": Occupation.objects.all(),
             "texts": benefits_texts(),
+            "tile_crs": settings.YIZHAN_TILE_CRS,
         },
     )
 

@@ -13,8 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ERROR_400, PublicApi, validated
-from core.coordinates import to_wgs84
-from core.fields import point_output
+from core.fields import point_output, position_in_wgs84
 from core.language import is_english
 from services.benefits.eligibility import (
     CAN_ENROL,
@@ -129,11 +128,8 @@ class BenefitsEligibleApi(PublicApi):
         params = validated(EligibleInput, request)
         crs, english = params["crs"], is_english()
         if "lat" in params:
-            place = place_at(
-                **dict(
-                    zip(("lon", "lat"), to_wgs84(params["lon"], params["lat"], crs), strict=True)
-                )
-            )
+            lon, lat = position_in_wgs84(params)
+            place = place_at(lon=lon, lat=lat)
         else:
             place = place_of_city(city=params["city"])
         found = worker_eligibility(

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from core.fields import (
     CrsField,
+    PositionCrsField,
     has_position,
 )
 from core.language import is_english
@@ -43,6 +44,7 @@ class OccupationField(serializers.CharField):
 
 class EligibleInput(serializers.Serializer):
     crs = CrsField()
+    position_crs = PositionCrsField()
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
     city = CityField(required=False, max_length=50)

@@ -74,3 +74,18 @@ def test_a_lost_connection_is_said_on_the_page(schemes, open_page):
     page.click("#worker button[type=submit]")
     page.wait_for_selector("#error:not([hidden])")
     assert page.locator("#error").inner_text().startswith("No connection")
+
+
+def test_with_amap_tiles_the_claim_points_come_in_gcj02(schemes, open_page, settings):
+    settings.YIZHAN_TILE_CRS = "gcj02"
+    page = open_page(
+        "/benefits/", language="en", geolocation={"latitude": 24.48, "longitude": 118.09}
+    )
+    page.click("#locate")
+    page.wait_for_function("() => document.querySelector('[name=lat]').value !== ''")
+    page.select_option("[name=occupation]", "courier")
+    page.fill("[name=age]", "30")
+    with page.expect_request(lambda r: "/benefits/eligible/" in r.url) as asked:
+        page.click("#worker button[type=submit]")
+    assert "crs=gcj02" in asked.value.url and "position_crs=wgs84" in asked.value.url
+    page.wait_for_selector("#results article")

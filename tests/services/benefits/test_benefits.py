@@ -179,6 +179,24 @@ def test_claim_points_are_the_nearest_in_the_region(demo_data, schemes):
     assert any(item["amount_yuan"] == 400000 for item in yilubao["cover"])
 
 
+def test_a_gps_position_asked_about_on_an_amap_map(demo_data, schemes):
+    """position_crs=wgs84 with crs=gcj02: the same claim points and distances as in WGS-84,
+    drawn where Amap's tiles put them."""
+    from core.coordinates import from_wgs84
+
+    gps = {"lat": 24.48, "lon": 118.09, "occupation": "courier", "age": 30}
+    plain = ask("en", **gps).json()
+    amap = ask("en", **gps, crs="gcj02", position_crs="wgs84").json()
+
+    def points(body):
+        scheme = next(s for s in body["covered"] if s["code"] == "xm-yilubao")
+        return scheme["claim_points"]
+
+    assert [p["distance_m"] for p in points(amap)] == [p["distance_m"] for p in points(plain)]
+    lon, lat = points(plain)[0]["location"]
+    assert points(amap)[0]["location"] == pytest.approx(list(from_wgs84(lon, lat, "gcj02")))
+
+
 def crossing_points(city: str, towards: tuple[float, float]) -> tuple[Point, Point]:
     """The last point inside the city and the first outside, 50 m apart, on the way from
     inside it towards ``towards``."""

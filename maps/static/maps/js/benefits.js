@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   const texts = JSON.parse(document.getElementById("texts").textContent);
+  const tileCrs = JSON.parse(document.getElementById("tile-crs").textContent);
   const form = document.getElementById("worker");
   const results = document.getElementById("results");
   const error = document.getElementById("error");
@@ -138,7 +139,11 @@
     showError("");
     const query = new URLSearchParams();
     for (const [name, value] of new FormData(form)) if (value) query.set(name, value);
-    if (query.has("lat")) query.delete("city");
+    if (query.has("lat")) {
+      query.delete("city");
+      query.set("position_crs", "wgs84");  // the phone's GPS position, as it gave it
+    }
+    query.set("crs", tileCrs);  // the claim points where the tiles draw them (Amap: GCJ-02)
     if (!query.has("lat") && !query.has("city")) {
       showError(texts.need_place);
       return;
