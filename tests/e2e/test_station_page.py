@@ -163,3 +163,29 @@ def test_a_refused_period_is_marked_on_its_own_row(station, open_page):
     page.click("#hours button[type=submit]")
     page.wait_for_selector("#hours > .result.saved")
     assert row.locator(".row-error").count() == 0
+
+
+def test_the_week_at_once_monday_to_friday_or_round_the_clock(station, open_page):
+    page = managers_page(open_page, station, "zhou")
+    while page.locator("#weekly .period").count():
+        page.locator("#weekly .period .remove").first.click()
+    page.click("#add-period")
+    monday = page.locator("#weekly .period").last
+    monday.locator("[name=opens]").fill("08:00")
+    monday.locator("[name=closes]").fill("20:00")
+    page.click("#copy-monday")
+    page.click("#hours button[type=submit]")
+    page.wait_for_selector("#hours > .result.saved")
+    week = sorted(station.opening_periods.values_list("weekday", "opens", "closes"))
+    assert week == [(day, dt.time(8), dt.time(20)) for day in range(5)]
+
+    page.click("#all-day")
+    assert page.locator("#weekly .period").count() == 7
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
+        page.click("#hours button[type=submit]")
+    page.wait_for_selector("#hours > .result.saved")
+    week = sorted(station.opening_periods.values_list("weekday", "opens", "closes"))
+    assert week == [(day, dt.time(0), dt.time(0)) for day in range(7)]
+    page.wait_for_function(  # the public part follows
+        "() => document.getElementById('open-state').textContent === 'Open now'"
+    )

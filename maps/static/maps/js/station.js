@@ -119,8 +119,40 @@
   function addRow(template, target) {
     const row = document.getElementById(template).content.firstElementChild.cloneNode(true);
     document.getElementById(target).append(row);
+    return row;
   }
   document.getElementById("add-period").addEventListener("click", () => addRow("weekly-row", "weekly"));
+
+  // The week at once: Monday's periods for every weekday, or round the clock every day. Like
+  // any row, they are saved with "Save the hours".
+  function weeklyRow(weekday, opens, closes, overnight) {
+    const row = addRow("weekly-row", "weekly");
+    row.querySelector("[name=weekday]").value = String(weekday);
+    row.querySelector("[name=opens]").value = opens;
+    row.querySelector("[name=closes]").value = closes;
+    row.querySelector("[name=overnight]").checked = overnight;
+  }
+  function weeklyRows() {
+    return [...hours.querySelectorAll("#weekly .period")].map((row) => ({
+      row,
+      weekday: Number(row.querySelector("[name=weekday]").value),
+      opens: row.querySelector("[name=opens]").value,
+      closes: row.querySelector("[name=closes]").value,
+      overnight: row.querySelector("[name=overnight]").checked,
+    }));
+  }
+  document.getElementById("copy-monday").addEventListener("click", () => {
+    const rows = weeklyRows();
+    const monday = rows.filter((period) => period.weekday === 0);
+    for (const period of rows) if (period.weekday >= 1 && period.weekday <= 4) period.row.remove();
+    for (let weekday = 1; weekday <= 4; weekday += 1) {
+      for (const period of monday) weeklyRow(weekday, period.opens, period.closes, period.overnight);
+    }
+  });
+  document.getElementById("all-day").addEventListener("click", () => {
+    for (const period of weeklyRows()) period.row.remove();
+    for (let weekday = 0; weekday <= 6; weekday += 1) weeklyRow(weekday, "00:00", "00:00", false);
+  });
   document.getElementById("add-exception").addEventListener("click", () => addRow("exception-row", "exceptions"));
   hours.addEventListener("click", (event) => {
     if (event.target.classList.contains("remove")) event.target.closest(".period").remove();
