@@ -57,14 +57,15 @@ class RefusalMemo:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if self.refusals:  # most of the time there is none: nothing to look up
-            refusal = self.refusals.get(refusal_key(environ))
+            key = refusal_key(environ)
+            refusal = self.refusals.get(key)
             if refusal is not None:
                 left = refusal.until - self.clock()
                 if left > 0:
                     headers = [*refusal.headers, ("Retry-After", str(int(left) + 1))]
                     start_response(refusal.status, headers)
                     return [refusal.body]
-                del self.refusals[refusal_key(environ)]
+                del self.refusals[key]
 
         answer: dict[str, object] = {}
 

@@ -328,9 +328,8 @@ def station_changes_by_others(
 ) -> QuerySet[StationChange]:
     """The latest changes to ``user``'s stations made by anyone else (a colleague, an
     administrator, an import), newest first."""
-    changes = StationChange.objects.filter(station__in=managed_stations(user))
-    mine = Q(actor=user)
-    return changes.exclude(mine).select_related("station").order_by("-at", "-id")[:limit]
+    changes = StationChange.objects.filter(station__in=managed_stations(user)).exclude(actor=user)
+    return changes.select_related("station").order_by("-at", "-id")[:limit]
 
 
 def station_history(*, code: str) -> QuerySet[StationChange]:

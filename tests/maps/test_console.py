@@ -57,7 +57,7 @@ def test_a_manager_sees_their_stations_and_what_needs_checking():
     assert "新鲜驿站" in page and "久未核实驿站" in page and "别人的驿站" not in page
     assert page.count('class="button verify"') == 1  # only the stale one asks
     assert 'data-code="T-STALE"' in page
-    assert "停用：" in page or "Out of service:" in page
+    assert "停用：" in page  # the amenity out of service, in the page's language
     assert colleague.username in page  # a change by someone else
     assert "Coming check-ups" not in page and "近期体检" not in page  # not an organiser
 
