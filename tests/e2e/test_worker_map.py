@@ -101,6 +101,11 @@ def test_with_gcj02_tiles_the_map_asks_for_gcj02_points(demo, open_page, setting
         page.click(".chip[data-amenity=toilet]")
     assert "crs=gcj02" in answer.value.url
     assert "position_crs=wgs84" in answer.value.url  # the phone's GPS position, as it is
+    page.wait_for_function(
+        """() => { const items = [...document.querySelectorAll('#stations li.station')];
+                   return items.length > 0 && items.every(
+                       item => item.querySelector('.amenity[data-amenity=toilet]')); }"""
+    )  # the answer drawn: list, markers and "you are here"
     here = page.evaluate(
         """() => Object.values(window.yizhanMap._layers)
                  .filter(layer => layer.getRadius && !layer.options.interactive)
@@ -112,10 +117,6 @@ def test_with_gcj02_tiles_the_map_asks_for_gcj02_points(demo, open_page, setting
     station = Station.objects.get(code=feature["properties"]["code"])
     expected = from_wgs84(station.location.x, station.location.y, "gcj02")
     assert feature["geometry"]["coordinates"] == pytest.approx(list(expected), abs=1e-7)
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('#stations li.station')]
-                   .every(item => item.querySelector('.amenity[data-amenity=toilet]'))"""
-    )
     page.wait_for_timeout(1000)  # the zoom to the new markers, and the clusters' animation
     marker_positions = page.evaluate(
         """() => Object.values(window.yizhanMap._layers)
