@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 9
 
 # (name, lon, lat, weight, sigma in degrees). Weights are relative shares of the city part.
 CITIES = [
@@ -125,17 +125,18 @@ CROSS JOIN (VALUES {shares}) AS share (code, share)
 WHERE abs(hashtext(s.id || '/' || share.code)) %% 10000 < share.share * 10000;
 """
 
-# Weekly hours by station id: 70% all day every day, 20% 08:00–20:00 Mon–Sat and 09:00–17:00
-# Sunday, 10% 18:00–02:00 nights (a period over midnight) every day.
+# Weekly hours by station id: 5% all day every day, 5% 18:00–02:00 nights (a period over
+# midnight) every day, 90% 08:00–20:00 Mon–Sat and 09:00–17:00 Sunday: ≈95% of stations open
+# at noon, ≈10% at 01:00 (the bench's daytime and night-time cases).
 PERIODS_SQL = """
 INSERT INTO stations_openingperiod (station_id, weekday, opens, closes)
 SELECT s.id, d,
-    CASE WHEN s.id %% 10 < 7 THEN time '00:00'
-         WHEN s.id %% 10 < 9 THEN CASE WHEN d = 6 THEN time '09:00' ELSE time '08:00' END
-         ELSE time '18:00' END,
-    CASE WHEN s.id %% 10 < 7 THEN time '00:00'
-         WHEN s.id %% 10 < 9 THEN CASE WHEN d = 6 THEN time '17:00' ELSE time '20:00' END
-         ELSE time '02:00' END
+    CASE WHEN s.id %% 100 < 5 THEN time '00:00'
+         WHEN s.id %% 100 < 10 THEN time '18:00'
+         WHEN d = 6 THEN time '09:00' ELSE time '08:00' END,
+    CASE WHEN s.id %% 100 < 5 THEN time '00:00'
+         WHEN s.id %% 100 < 10 THEN time '02:00'
+         WHEN d = 6 THEN time '17:00' ELSE time '20:00' END
 FROM stations_station s CROSS JOIN generate_series(0, 6) AS d;
 INSERT INTO stations_openingexception (station_id, date, closed, note)
 SELECT s.id, current_date + (s.id %% 14)::int, true, '合成：临时闭站'
@@ -228,8 +229,8 @@ def generate(dsn: str, count: int, *, seed: float = 0.20261124, say=print) -> No
         indexes = _secondary_indexes(cursor)
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-        # Amenities and hours are written in the stations' spatial order, i.e. random station
-        # ids: kept up row by row, their (station, …) unique indexes would cost random I/O.
+        # Indexes and unique constraints are built once after the bulk writes, not kept up
+        # row by row through them.
         uniques = _unique_constraints(cursor)
         for table, name, _ in uniques:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
@@ -238,7 +239,7 @@ def generate(dsn: str, count: int, *, seed: float = 0.20261124, say=print) -> No
         f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
         for table, name, definition in uniques
     ]
-    say(f"  stations, in spatial order: {_run(dsn, [STATIONS_SQL, CLUSTER_SQL], params):.1f} s")
+    say(f"  stations: {_run(dsn, [STATIONS_SQL], params):.1f} s")
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(
@@ -248,6 +249,11 @@ def generate(dsn: str, count: int, *, seed: float = 0.20261124, say=print) -> No
             )
         )
         say(f"  amenities and opening hours: {time.perf_counter() - started:.1f} s")
+        # Written with triggers off, the stations' filter columns are filled here; then the
+        # table is rewritten in spatial order, leaving no dead rows behind.
+        refill = "SELECT stations_refill_filter_columns()"
+        seconds = _run(dsn, [refill, CLUSTER_SQL], {})
+        say(f"  filter columns, spatial order: {seconds:.1f} s")
         started = time.perf_counter()
         list(pool.map(lambda statement: _run(dsn, [statement], {}), rebuilds))
     tail = ["SELECT setval(pg_get_serial_sequence('stations_station', 'id'), %(count)s)"]

@@ -65,7 +65,24 @@ WARMUP_REQUESTS_PER_POINT = 8
 FULL_VARIANTS_FROM = 1_000_000  # smaller registries: plain queries only
 BROWSE_SIZE = 1_000_000  # the map-browsing case (bench/browse.py) runs at this size
 CONNECTIONS = (2, 4)
-VARIANTS = {"plain": {}, "amenity": {"amenity": "ebike_charging"}, "open_now": {"open_now": "true"}}
+# A Wednesday noon (≈95% of the generated stations open) and the night after (01:00, ≈10%).
+DAYTIME, NIGHT = "2026-12-02T12:00:00", "2026-12-03T01:00:00"
+# The worker map asks for 30 stations with what the worker filtered; "plain" is the API's
+# default request. Legal aid: at ≈1% of generated stations and 2% of the demo's, a rare amenity.
+VARIANTS = {
+    "plain": {"limit": 10},
+    "map": {"limit": 30},
+    "map_day": {"limit": 30, "amenity": "drinking_water", "open_now": "true", "at": DAYTIME},
+    "map_night": {
+        "limit": 30,
+        "amenity": "drinking_water,phone_charging",
+        "open_now": "true",
+        "at": NIGHT,
+    },
+    "map_rare": {"limit": 30, "amenity": "legal_aid", "open_now": "true", "at": DAYTIME},
+}
+FILTERED = ("map_day", "map_night", "map_rare")  # each within 25% of "map"
+FILTERED_SHARE = 0.75
 ENDPOINTS = {"textbook": "/bench/textbook/nearest/", "yizhan": "/api/v1/stations/nearest/"}
 # Each thread walks the query points in order from a random start, asking for gzip.
 WRK_SCRIPT = """
@@ -267,20 +284,21 @@ def median_figure(runs: list[dict]) -> dict:
     }
 
 
-def http_figures(url: str, points, workdir: Path, variants: dict) -> dict:
+def http_figures(
+    url: str, points, workdir: Path, variants: dict, endpoints: dict = ENDPOINTS
+) -> dict:
     """Each endpoint in its own fresh gunicorn (as each would be deployed: neither pays for
     the other's heap), warmed up per variant, then ROUNDS runs per connection count."""
     script = workdir / "paths.lua"
     script.write_text(WRK_SCRIPT)
     figures: dict = {}
-    for endpoint, path in ENDPOINTS.items():
+    for endpoint, path in endpoints.items():
         port = free_port()
         server = start_gunicorn(url, port)
         try:
             for variant, extra in variants.items():
                 paths = [
-                    f"{path}?{urlencode({'lat': lat, 'lon': lon, 'limit': 10, **extra})}"
-                    for lon, lat in points
+                    f"{path}?{urlencode({'lat': lat, 'lon': lon, **extra})}" for lon, lat in points
                 ]
                 paths_file = workdir / f"{endpoint}-{variant}.txt"
                 paths_file.write_text("\n".join(paths) + "\n")
@@ -319,6 +337,20 @@ def target_lines(results: dict) -> list[str]:
             ratio <= 1.5,
             f"{large} / {small} ms = {ratio}×",
         )
+    for label, http in filtered_cases(results):
+        ours, textbook = http["yizhan"], http.get("textbook", {})
+        for variant in FILTERED:
+            share = ours[variant][2]["rps"] / ours["map"][2]["rps"]
+            versus = (
+                f"; {ours[variant][2]['rps'] / textbook[variant][2]['rps']:.2f}× textbook"
+                if variant in textbook
+                else ""
+            )
+            check(
+                f"{label}: worker map {variant} within 25% of unfiltered (limit 30), 2 connections",
+                share >= FILTERED_SHARE,
+                f"{ours[variant][2]['rps']} / {ours['map'][2]['rps']} req/s = {share:.0%}" + versus,
+            )
     if "1000000" in sizes:
         http = sizes["1000000"]["http"]
         ours, textbook = http["yizhan"]["plain"], http["textbook"]["plain"]
@@ -383,6 +415,18 @@ def target_lines(results: dict) -> list[str]:
     return lines
 
 
+def filtered_cases(results: dict) -> list[tuple[str, dict]]:
+    """(label, HTTP figures) of each registry measured with the worker map's filters."""
+    cases = [
+        (f"{int(size):,} stations", figures["http"])
+        for size, figures in results["sizes"].items()
+        if "map" in figures["http"]["yizhan"]
+    ]
+    if "demo" in results:
+        cases.append(("demo data", results["demo"]["http"]))
+    return cases
+
+
 def ms(figure: dict, key: str = "p50_ms") -> str:
     return f"{figure[key]} ms"
 
@@ -393,16 +437,22 @@ def table(results: dict) -> str:
         "| variant | 2 conn req/s | p50 | p99 | 4 conn req/s | p50 | p99 |",
         "|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for size, figures in results["sizes"].items():
-        db = figures["database"]
+    registries = [
+        (size, figures["database"], figures["http"]) for size, figures in results["sizes"].items()
+    ]
+    if "demo" in results:
+        registries.append(("demo", None, results["demo"]["http"]))
+    for size, db, http in registries:
         lead = [
-            f"{int(size):,}",
-            ms(db["raw_floor"]),
-            ms(db["exact_sql"]),
-            f"{db['exact_sql_vs_floor']}×",
-            ms(db["exact_call"]),
-        ]
-        for endpoint, variants in figures["http"].items():
+            f"{int(size):,}" if size != "demo" else "demo data",
+            *(
+                [ms(db["raw_floor"]), ms(db["exact_sql"]), f"{db['exact_sql_vs_floor']}×",
+                 ms(db["exact_call"])]
+                if db
+                else ["", "", "", ""]
+            ),
+        ]  # fmt: skip
+        for endpoint, variants in http.items():
             for variant, by_connections in variants.items():
                 two, four = by_connections[2], by_connections[4]
                 cells = [
@@ -449,6 +499,19 @@ def main() -> None:
             variants = VARIANTS if size >= FULL_VARIANTS_FROM else {"plain": VARIANTS["plain"]}
             measured["http"] = http_figures(url, points, Path(workdir), variants)
             results["sizes"][str(size)] = measured
+        say("demo data: the worker map's requests, unfiltered and filtered")
+        from bench.abuse import demo_database  # imports this module: after it is loaded
+
+        demo_variants = {name: VARIANTS[name] for name in ("map", *FILTERED)}
+        results["demo"] = {
+            "http": http_figures(
+                demo_database(),
+                points,
+                Path(workdir),
+                demo_variants,
+                endpoints={"yizhan": ENDPOINTS["yizhan"]},
+            )
+        }
         if BROWSE_SIZE in sizes:
             say(f"{BROWSE_SIZE:,} stations: browsing the map (city and national views)")
             from bench.browse import browse_figures  # imports this module: after it is loaded

@@ -22,58 +22,38 @@ class Condition:
     params: tuple = ()
 
 
-def has_usable_amenity(code: str) -> Condition:
-    return Condition(
-        "EXISTS (SELECT 1 FROM stations_stationamenity sa"
-        " WHERE sa.station_id = stations_station.id AND sa.amenity_id = %s"
-        " AND sa.status IN ('available', 'limited'))",
-        (code,),
-    )
+def has_usable_amenities(codes: Sequence[str]) -> Condition:
+    """Every one of the amenities usable (available or limited): migration 0008's column of
+    amenity keys, which the location-and-amenities index answers."""
+    keys = ", ".join(["stations_amenity_key(%s)"] * len(codes))
+    return Condition(f"stations_station.usable_amenities @> ARRAY[{keys}]", tuple(codes))
 
 
 def kind_in(kinds: Sequence[str]) -> Condition:
     return Condition("stations_station.kind = ANY(%s)", (list(kinds),))
 
 
-# A period covers time-of-day t on its own day (same_day), or, when it runs past midnight
-# (closes <= opens, including the all-day 00:00–00:00), the next morning.
-_COVERS_SAME_DAY = "{t}.opens <= %s AND ({t}.closes <= {t}.opens OR {t}.closes > %s)"
-_COVERS_NEXT_DAY = "{t}.closes <= {t}.opens AND {t}.closes > %s"
-
-
-def _day_open(day: dt.date, t: dt.time, *, same_day: bool) -> Condition:
-    """Open on ``day``'s rules at t, or by ``day``'s night hours the next morning: dated
-    exceptions of that day replace its weekly periods.
-
-    ``OFFSET 0`` keeps each EXISTS a per-row index probe: without it PostgreSQL may hash the
-    whole subquery once per query (a scan of every station's hours, growing with the registry),
-    where the nearest query only ever tests a few dozen stations."""
-    covers = _COVERS_SAME_DAY if same_day else _COVERS_NEXT_DAY
-    time_params = (t, t) if same_day else (t,)
-    sql = (
-        "CASE WHEN EXISTS (SELECT 1 FROM stations_openingexception e"
-        " WHERE e.station_id = stations_station.id AND e.date = %s OFFSET 0)"
-        " THEN EXISTS (SELECT 1 FROM stations_openingexception e"
-        " WHERE e.station_id = stations_station.id AND e.date = %s AND NOT e.closed"
-        f" AND {covers.format(t='e')} OFFSET 0)"
-        " ELSE EXISTS (SELECT 1 FROM stations_openingperiod p"
-        " WHERE p.station_id = stations_station.id AND p.weekday = %s"
-        f" AND {covers.format(t='p')} OFFSET 0) END"
-    )
-    return Condition(sql, (day, day, *time_params, day.weekday(), *time_params))
+SECONDS_PER_DAY = 86_400
 
 
 def open_at(moment: dt.datetime) -> Condition:
     """Stations open at ``moment``: status open, and covered by today's or last night's hours.
-    The same rules as :meth:`stations.opening_hours.Schedule.is_open_at`, inside the query."""
+    The same rules as :meth:`stations.opening_hours.Schedule.is_open_at`, inside the query.
+
+    The weekly hours are judged on the station's row (``weekly_open``, seconds of the week,
+    migration 0008); only a station with a dated exception today or yesterday reads its hours
+    tables (``stations_open_by_dated_rules``), as an exception replaces its date's weekly
+    hours."""
     local = moment.astimezone(LOCAL_TZ)
     day, t = local.date(), local.time().replace(microsecond=0, tzinfo=None)
-    today = _day_open(day, t, same_day=True)
-    last_night = _day_open(day - dt.timedelta(days=1), t, same_day=False)
-    is_open = f"stations_station.status = '{Station.Status.OPEN.value}'"
+    yesterday = day - dt.timedelta(days=1)
+    second_of_week = day.weekday() * SECONDS_PER_DAY + t.hour * 3600 + t.minute * 60 + t.second
     return Condition(
-        f"{is_open} AND (({today.sql}) OR ({last_night.sql}))",
-        today.params + last_night.params,
+        f"stations_station.status = '{Station.Status.OPEN.value}'"
+        " AND CASE WHEN stations_station.exception_dates && %s::date[]"
+        " THEN stations_open_by_dated_rules(stations_station.id, %s, %s)"
+        " ELSE stations_station.weekly_open @> %s::integer END",
+        ([day, yesterday], day, t, second_of_week),
     )
 
 
@@ -90,7 +70,7 @@ def station_conditions(
 ) -> list[Condition]:
     """Every listed amenity usable (available or limited), one of the kinds, open at a moment,
     in one of the cities."""
-    conditions = [has_usable_amenity(code) for code in amenities]
+    conditions = [has_usable_amenities(amenities)] if amenities else []
     if kinds:
         conditions.append(kind_in(kinds))
     if cities:

@@ -72,6 +72,10 @@ class Amenity(models.Model):
 
 
 class Station(models.Model):
+    """A station. Its table also has three columns that are not fields here: what the nearest
+    filters ask of it (usable amenity keys, the week's hours, dated exception dates), kept by
+    the database's triggers from its amenities and hours (migration 0008)."""
+
     class Kind(models.TextChoices):
         UNION_STATION = "union_station", _("union outdoor workers' station")
         WORKERS_HARBOUR = "workers_harbour", _("workers' harbour")

@@ -368,3 +368,12 @@ def map_cells_refresh() -> int:
     with connection.cursor() as cursor:
         cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY stations_mapcell")
     return MapCell.objects.count()
+
+
+def planner_statistics_refresh() -> None:
+    """Measure the registry's tables again for the query planner, after a bulk load: planned
+    from the statistics of a nearly empty registry, the nearest query sorted every station with
+    a filter's amenity instead of following the index (2.5x slower on the demo data)."""
+    with connection.cursor() as cursor:
+        for model in (Station, StationAmenity, OpeningPeriod, OpeningException):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from stations.demo_data import FIXTURES_DIR, DemoDataError, demo_data_load
-from stations.services import map_cells_refresh
+from stations.services import map_cells_refresh, planner_statistics_refresh
 
 
 class Command(BaseCommand):
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         map_cells_refresh()  # the map's clusters, before the first map asks
+        planner_statistics_refresh()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{report.areas} district boundaries; {report.created} stations created, "
