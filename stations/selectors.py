@@ -195,7 +195,8 @@ def station_list(
     """Stations in a viewport (bbox in WGS-84: min lon, min lat, max lon, max lat), by code;
     page through it and read each page with :func:`station_views`."""
     queryset = filter_queryset(
-        Station.objects.all(), station_conditions(amenities=amenities, kinds=kinds)
+        Station.objects.all(),
+        station_conditions(amenities=amenities, kinds=kinds, nearest_first=False),
     )
     if city:
         queryset = queryset.filter(city=city)
@@ -242,7 +243,7 @@ def station_map(
     count the matching stations in view."""
     viewport = Polygon.from_bbox(bbox)
     viewport.srid = 4326
-    conditions = station_conditions(amenities=amenities, kinds=kinds)
+    conditions = station_conditions(amenities=amenities, kinds=kinds, nearest_first=False)
     in_view = filter_queryset(Station.objects.filter(location__intersects=viewport), conditions)
     zoom = max(FIRST_STORED_ZOOM, min(zoom, MAX_ZOOM))
     if zoom >= FIRST_STATION_ZOOM:
