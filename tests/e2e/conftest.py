@@ -3,6 +3,8 @@ request that leaves the live server is aborted and recorded (map tiles are the u
 business; anything else would be a CDN the page must not need)."""
 
 import os
+import threading
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -46,6 +48,40 @@ def browser(django_db_setup):
         launched.close()
 
 
+class RequestsInFlight:
+    """Counts the live server's request threads, so that a test ends only after the server has
+    answered everything its pages asked (a request the browser gave up on keeps running on the
+    server, and its locks would deadlock the flush between transactional tests)."""
+
+    def __init__(self, server) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+        handle = server.process_request_thread
+
+        def counted(request, client_address):
+            with self.changed:
+                self.count += 1
+            try:
+                handle(request, client_address)
+            finally:
+                with self.changed:
+                    self.count -= 1
+                    self.changed.notify_all()
+
+        server.process_request_thread = counted  # ThreadingMixIn looks it up per request
+
+    def wait_until_idle(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while self.count and time.monotonic() < deadline:
+                self.changed.wait(deadline - time.monotonic())
+
+
+@pytest.fixture(scope="session")
+def requests_in_flight(live_server):
+    return RequestsInFlight(live_server.thread.httpd)
+
+
 @pytest.fixture
 def demo(transactional_db, demo_snapshot):
     """The demo stations, committed so that the live server sees them."""
@@ -58,7 +94,7 @@ def outside_requests():
 
 
 @pytest.fixture
-def open_page(browser, live_server, outside_requests):
+def open_page(browser, live_server, requests_in_flight, outside_requests):
     """``open_page(path, language=…, width=…, geolocation=…, init_script=…, service_workers=…)``:
     a fresh phone-sized page at ``path`` ("block" keeps the page's requests where ``route``
     sees them: a service worker's requests bypass it)."""
@@ -113,3 +149,4 @@ def open_page(browser, live_server, outside_requests):
     yield opened
     for context in contexts:
         context.close()
+    requests_in_flight.wait_until_idle()
