@@ -61,15 +61,20 @@ class PublicApi(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
     content_negotiation_class = JsonOnlyNegotiation
-    cache_max_age = 60
-    """Seconds a browser or proxy may keep a GET answer (``Cache-Control``)."""
+    cache_max_age: int | None = 60
+    """Seconds a browser or proxy may keep a GET answer (``Cache-Control``); None for an
+    answer meant for one person (``no-store``)."""
     content_etag = True
     """Whether a GET answer carries an ETag of its content (304 when it is sent back). Off
     for answers that name the moment they were made: they never match."""
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and response.status_code == 200:
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if self.cache_max_age is None:
+            response["Cache-Control"] = "private, no-store"
+        else:
             mark_public(response, max_age=self.cache_max_age, content_etag=self.content_etag)
         return response
 

@@ -1,22 +1,33 @@
 """The staff's home after logging in (``/console/``), by role: a station manager's stations and
-what needs checking, an organiser's vans and coming check-ups, an administrator's links."""
+what needs checking, an organiser's vans and coming check-ups, an administrator's links; and an
+organiser's check-up day (``/console/checkups/<id>/``): attendees, check-in, the waiting list."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.language import is_english
-from core.localtime import LOCAL_TZ
+from core.localtime import LOCAL_TZ, local_midnight
 from core.roles import ORGANISERS, STATION_KEEPERS, Role, has_any_role, has_role
-from services.checkups.selectors import checkups_scheduled_from, van_list
+from services.checkups.selectors import (
+    attendance_counts,
+    checkup_queryset,
+    checkups_scheduled_from,
+    event_attendees,
+    van_list,
+)
+from services.checkups.serializers import attendee_rows
 from stations.geojson import OpenState
 from stations.models import Station, StationAmenity
 from stations.selectors import (
@@ -101,5 +112,52 @@ def console_page(request: HttpRequest) -> HttpResponse:
             },
         }
     if context["organises"]:
-        context |= {"vans": van_list(), "events": checkups_scheduled_from(starts_from=now)}
+        today = local_midnight(now.astimezone(LOCAL_TZ).date())  # today's, started or not
+        context |= {"vans": van_list(), "events": checkups_scheduled_from(starts_from=today)}
     return render(request, "maps/console.html", context)
+
+
+@login_required
+def checkup_day_page(request: HttpRequest, event_id: int) -> HttpResponse:
+    """For organisers at the van: who booked, check-in by reference (or reference and the
+    phone's last four digits), no-shows, the waiting list, the day's export. The list is drawn
+    by the page's script from the organisers' API, which it also writes through."""
+    if not has_any_role(request.user, ORGANISERS):
+        raise PermissionDenied(_("Check-up days are for organisers and administrators."))
+    event = get_object_or_404(checkup_queryset(), pk=event_id)
+    attendees = event_attendees(event_id=event.pk)
+    english = is_english()
+    place = event.address
+    if event.station is not None:
+        place = event.station.name_en if english and event.station.name_en else event.station.name
+    day = {
+        "counts": dataclasses.asdict(attendance_counts(event, attendees, timezone.now())),
+        "attendees": attendee_rows(attendees),
+        "api": reverse("v1:organiser-event-attendees", args=[event.pk]),
+        "attendance": reverse("v1:organiser-event-attendance", args=[event.pk]),
+        "texts": {
+            "check_in": _("Check in"),
+            "did_not_come": _("Did not come"),
+            "undo": _("Undo"),
+            "checked_in": _("%(reference)s checked in."),
+            "marked": _("%(reference)s marked as not come."),
+            "undone": _("%(reference)s: attendance cleared."),
+            "booked_at": _("booked %(time)s"),
+            "position": _("number %(position)s in the waiting list"),
+            "none": _("Nobody has booked yet."),
+            "no_match": _("No booking matches."),
+            "failed": _("Not saved:"),
+            "offline": _("No connection: check the network, then try again."),
+        },
+    }
+    context = {
+        "event": event,
+        "kind": event.kind.name_en if english else event.kind.name,
+        "place": place,
+        "day": day,
+        "exports": [
+            (fmt.upper(), reverse("v1:organiser-event-attendees-export", args=[event.pk, fmt]))
+            for fmt in ("csv", "xlsx")
+        ],
+    }
+    return render(request, "maps/checkup_day.html", context)

@@ -6,7 +6,7 @@ from django.urls import path
 
 from core.auth import throttled_login
 from core.throttles import CoveragePageThrottle, throttled
-from maps.console import console_page
+from maps.console import checkup_day_page, console_page
 from maps.views import (
     benefits_page,
     coverage_page,
@@ -25,6 +25,7 @@ urlpatterns = [
     path("stations/<slug:code>/", station_page, name="station-page"),
     path("organisers/tours/", tours_page, name="tours"),
     path("console/", console_page, name="console"),
+    path("console/checkups/<int:event_id>/", checkup_day_page, name="checkup-day"),
     path("coverage/", throttled(CoveragePageThrottle)(coverage_page), name="coverage"),
     path(
         "accounts/login/",

@@ -286,7 +286,18 @@ def checkup_texts() -> dict[str, Any]:
             "booked": _("Booked. Reference %(reference)s (phone %(phone)s): keep it to cancel."),
             "cancel_this": _("Cancel this booking"),
             "cancelled": _("Booking cancelled."),
-            "cancel_existing": _("Booked already? Cancel with the reference"),
+            "cancel_existing": _("Booked already? Look it up or cancel with the reference"),
+            "check": _("Look up"),
+            "phone_needed": _("Give the mobile number you booked with."),
+            "join_waiting_list": _("Join the waiting list"),
+            "waiting": _(
+                "On the waiting list: number %(waiting_position)s. Reference %(reference)s "
+                "(phone %(phone)s): when someone cancels, their place is yours; look it up "
+                "with the reference."
+            ),
+            "leave_waiting_list": _("Leave the waiting list"),
+            "left": _("You have left the waiting list."),
+            "position": _("number %(waiting_position)s in the waiting list"),
             "reference": _("Booking reference"),
             "cancel": _("Cancel booking"),
             "add_to_calendar": _("Add to calendar"),

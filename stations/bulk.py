@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,10 +21,11 @@ from typing import IO, Any
 import ijson
 from django.db import connection
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from core.coordinates import from_wgs84, to_wgs84
 from core.localtime import LOCAL_TZ
+from core.tables import write_table
 from stations.models import AdminArea, Amenity, Station
 from stations.records import (
     STATION_FIELDS,
@@ -464,18 +464,7 @@ def write_export(out: IO[bytes], records: Iterable[StationRecord], *, fmt: str, 
     if fmt == "geojson":
         for chunk in geojson_chunks(counted(), crs):
             out.write(chunk.encode())
-    elif fmt == "csv":
-        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
-        writer.writerow(TABLE_COLUMNS)
-        writer.writerows(_table_row(record, crs) for record in counted())
-        text.flush()
-        text.detach()
     else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("stations")
-        sheet.append(list(TABLE_COLUMNS))
-        for record in counted():
-            sheet.append(_table_row(record, crs))
-        workbook.save(out)
+        rows = (_table_row(record, crs) for record in counted())
+        write_table(out, TABLE_COLUMNS, rows, fmt=fmt, sheet_name="stations")
     return count

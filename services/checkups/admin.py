@@ -37,7 +37,19 @@ class CheckupEventAdmin(LocalMapAdmin):
 class BookingAdmin(admin.ModelAdmin):
     """Bookings show the masked phone only; the hash is never displayed."""
 
-    list_display = ["reference", "event", "masked_phone", "created_at", "cancelled_at"]
+    list_display = ["reference", "event", "masked_phone", "created_at", "attendance"]
+    list_filter = ["waiting"]
     search_fields = ["reference"]
     exclude = ["phone_hash"]
-    readonly_fields = ["reference", "event", "phone_last4", "created_at"]
+    # Places, the waiting list and attendance change only through the services' rules.
+    readonly_fields = [
+        "reference",
+        "event",
+        "phone_last4",
+        "waiting",
+        "created_at",
+        "given_place_at",
+        "cancelled_at",
+        "checked_in_at",
+        "no_show_at",
+    ]

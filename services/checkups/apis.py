@@ -23,9 +23,19 @@ from core.language import is_english
 from core.localtime import local_iso
 from core.throttles import AddressThrottle
 from services.checkups.calendar import calendar_bytes, event_component
-from services.checkups.selectors import checkup_get, checkup_upcoming_list
-from services.checkups.serializers import BookingInput, UpcomingInput, event_feature
-from services.checkups.services import booking_cancel, booking_create
+from services.checkups.models import Booking
+from services.checkups.selectors import checkup_get, checkup_upcoming_list, waiting_position
+from services.checkups.serializers import (
+    BookingCreateInput,
+    BookingInput,
+    UpcomingInput,
+    event_feature,
+)
+from services.checkups.services import (
+    BookingRefused,
+    booking_cancel,
+    booking_create,
+)
 
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No check-up event with that id.")
 ERROR_409 = OpenApiResponse(
@@ -173,7 +183,7 @@ class BookingCreateApi(PublicApi):
 
     @extend_schema(
         operation_id="booking_create",
-        request=BookingInput,
+        request=BookingCreateInput,
         responses={
             201: OpenApiTypes.OBJECT,
             400: ERROR_400,
@@ -184,12 +194,27 @@ class BookingCreateApi(PublicApi):
         },
     )
     def post(self, request: Request, event_id: int) -> Response:
-        phone = validated_body(BookingInput, request)["phone"]
-        booking = booking_create(event_id=event_id, phone=phone)
+        data = validated_body(BookingCreateInput, request)
+        booking = booking_create(
+            event_id=event_id, phone=data["phone"], join_waiting_list=data["waiting_list"]
+        )
         return Response(booking_output(booking), status=status.HTTP_201_CREATED)
 
 
-class BookingCancelApi(PublicApi):
+class BookingDetailApi(PublicApi):
+    cache_max_age = None  # one worker's booking: never kept by a shared cache
+
+    @extend_schema(
+        operation_id="booking_detail",
+        summary="A booking by its reference: its status, and its place in the waiting list",
+        responses={200: OpenApiTypes.OBJECT, 404: ERROR_404},
+    )
+    def get(self, request: Request, event_id: int, reference: str) -> Response:
+        booking = Booking.objects.filter(event_id=event_id, reference=reference.upper()).first()
+        if booking is None:
+            raise BookingRefused(_("No booking with this reference."), status=404)
+        return Response(booking_output(booking))
+
     @extend_schema(
         operation_id="booking_cancel",
         request=BookingInput,
@@ -201,7 +226,10 @@ class BookingCancelApi(PublicApi):
         return Response(booking_output(booking))
 
 
-def booking_output(booking) -> dict[str, Any]:
+def booking_output(booking: Booking) -> dict[str, Any]:
+    """A booking as its worker sees it: status ``booked``, ``attended``, ``no_show``,
+    ``waiting`` (with ``waiting_position``, 1 for the first) or ``cancelled``; ``waiting_list``
+    while it is (or, cancelled, was) in the waiting list without a place."""
     demo = booking.event.is_synthetic
     return {
         "reference": booking.reference,
@@ -209,6 +237,10 @@ def booking_output(booking) -> dict[str, Any]:
         "phone": booking.masked_phone,
         "created_at": local_iso(booking.created_at),
         "cancelled_at": local_iso(booking.cancelled_at),
+        "status": booking.attendance.value,
+        "status_text": str(booking.attendance.label),
+        "waiting_position": waiting_position(booking),
+        "waiting_list": booking.waiting,
         "is_synthetic": demo,
         "note": str(DEMO_BOOKING) if demo else None,
     }

@@ -71,8 +71,9 @@ class CheckupEvent(models.Model):
     """A screening session at a station or a point; a van visit when ``van`` is set.
 
     ``location`` is always set (the station's point when there is a station) so that the
-    nearest-events query is one indexed KNN. ``booked`` counts live bookings and never exceeds
-    ``capacity`` (a database constraint; bookings take a place with one conditional UPDATE)."""
+    nearest-events query is one indexed KNN. ``booked`` counts the live bookings that have a
+    place (not those on the waiting list) and never exceeds ``capacity`` (a database
+    constraint; bookings take a place with one conditional UPDATE)."""
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("scheduled")
@@ -165,8 +166,20 @@ class CheckupEvent(models.Model):
 
 
 class Booking(models.Model):
-    """A worker's place at an event. The phone number is kept only as a keyed hash (to match a
-    second booking or a cancellation) and its last four digits (to show it masked)."""
+    """A worker's place at an event, or their place in its waiting list (``waiting``) while the
+    event is full: the first in the list takes the place someone gives back. The phone number is
+    kept only as a keyed hash (to match a second booking or a cancellation) and its last four
+    digits (to show it masked). At the van, the organiser records who came (``checked_in_at``)
+    and who did not (``no_show_at``)."""
+
+    class Attendance(models.TextChoices):
+        """What the attendee list shows for a booking."""
+
+        BOOKED = "booked", _("booked")
+        ATTENDED = "attended", _("checked in")
+        NO_SHOW = "no_show", _("did not come")
+        WAITING = "waiting", _("waiting list")
+        CANCELLED = "cancelled", _("cancelled")
 
     event = models.ForeignKey(
         CheckupEvent, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("event")
@@ -174,19 +187,40 @@ class Booking(models.Model):
     reference = models.CharField(_("booking reference"), max_length=12, unique=True)
     phone_hash = models.CharField(_("phone number (keyed hash)"), max_length=64)
     phone_last4 = models.CharField(_("phone number, last four digits"), max_length=4)
+    waiting = models.BooleanField(_("on the waiting list"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    given_place_at = models.DateTimeField(
+        _("given a place from the waiting list at"), null=True, blank=True
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    no_show_at = models.DateTimeField(_("marked as not come at"), null=True, blank=True)
 
     class Meta:
         db_table = "services_booking"  # made when services was one app
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["event", "id"],
+                condition=Q(waiting=True, cancelled_at__isnull=True),
+                name="booking_waiting_list",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "phone_hash"],
                 condition=Q(cancelled_at__isnull=True),
                 name="booking_one_live_per_phone_and_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(no_show_at__isnull=True),
+                name="booking_came_or_not_never_both",
+            ),
+            models.CheckConstraint(
+                condition=Q(waiting=False) | Q(checked_in_at__isnull=True, no_show_at__isnull=True),
+                name="booking_attendance_only_with_a_place",
             ),
         ]
 
@@ -196,3 +230,15 @@ class Booking(models.Model):
     @property
     def masked_phone(self) -> str:
         return f"*******{self.phone_last4}"
+
+    @property
+    def attendance(self) -> str:
+        if self.cancelled_at is not None:
+            return self.Attendance.CANCELLED
+        if self.waiting:
+            return self.Attendance.WAITING
+        if self.checked_in_at is not None:
+            return self.Attendance.ATTENDED
+        if self.no_show_at is not None:
+            return self.Attendance.NO_SHOW
+        return self.Attendance.BOOKED

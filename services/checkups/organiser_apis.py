@@ -3,8 +3,15 @@ are checked by the van rules (409 with the reason); see services.checkups.servic
 
 from __future__ import annotations
 
+import dataclasses
+import io
+
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -19,10 +26,18 @@ from core.api import (
     validated_body,
 )
 from core.fields import LocalDateTimeField
-from services.checkups.models import CheckupEvent, Van
-from services.checkups.selectors import checkup_queryset
-from services.checkups.serializers import EventSerializer, VanSerializer
-from services.checkups.services import checkup_event_delete, checkup_event_save, van_delete
+from core.localtime import LOCAL_TZ
+from core.tables import TABLE_TYPES, write_table
+from services.checkups.models import Booking, CheckupEvent, Van
+from services.checkups.selectors import attendance_counts, checkup_queryset, event_attendees
+from services.checkups.serializers import EventSerializer, VanSerializer, attendee_rows
+from services.checkups.services import (
+    Attendance,
+    booking_attendance_record,
+    checkup_event_delete,
+    checkup_event_save,
+    van_delete,
+)
 
 
 class VanListApi(OrganiserApi):
@@ -144,3 +159,100 @@ class EventDetailApi(OrganiserApi):
         get_object_or_404(CheckupEvent, pk=event_id)
         checkup_event_delete(event_id=event_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def event_day(event_id: int) -> tuple[CheckupEvent, list[Booking]]:
+    event = get_object_or_404(checkup_queryset(), pk=event_id)
+    return event, event_attendees(event_id=event_id)
+
+
+class EventAttendeesApi(OrganiserApi):
+    @extend_schema(
+        operation_id="organiser_event_attendees",
+        summary="Who booked an event: places, check-ins, no-shows, the waiting list (masked)",
+        responses={200: OpenApiTypes.OBJECT, **ORGANISER_ERRORS},
+    )
+    def get(self, request: Request, event_id: int) -> Response:
+        event, attendees = event_day(event_id)
+        counts = attendance_counts(event, attendees, timezone.now())
+        return Response(
+            {
+                "event": event.pk,
+                "counts": dataclasses.asdict(counts),
+                "attendees": attendee_rows(attendees),
+            }
+        )
+
+
+class AttendanceInput(serializers.Serializer):
+    reference = serializers.CharField(max_length=12)
+    phone_last4 = serializers.RegexField(
+        r"^\d{4}$",
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The last four digits of the booking's phone: checked when given.",
+    )
+    attendance = serializers.ChoiceField(
+        choices=[value.value for value in Attendance],
+        default=Attendance.CAME.value,
+        help_text="came (check in), did_not_come (a no-show) or not_recorded (undo either).",
+    )
+
+
+class EventAttendanceApi(OrganiserApi):
+    @extend_schema(
+        operation_id="organiser_event_attendance",
+        summary="Check a worker in at the van, mark a no-show, or undo either",
+        request=AttendanceInput,
+        responses={200: OpenApiTypes.OBJECT, **ORGANISER_ERRORS},
+    )
+    def post(self, request: Request, event_id: int) -> Response:
+        data = validated_body(AttendanceInput, request)
+        booking = booking_attendance_record(
+            event_id=event_id,
+            reference=data["reference"],
+            attendance=Attendance(data["attendance"]),
+            phone_last4=data["phone_last4"],
+        )
+        return Response(attendee_rows([booking])[0])
+
+
+def local_minute(moment) -> str:
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class EventAttendeesExportApi(OrganiserApi):
+    @extend_schema(
+        operation_id="organiser_event_attendees_export",
+        summary="The attendee list as a spreadsheet (CSV or XLSX; phones masked)",
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, **ORGANISER_ERRORS},
+    )
+    def get(self, request: Request, event_id: int, fmt: str) -> HttpResponse:
+        event, attendees = event_day(event_id)
+        header = [
+            _("booking reference"),
+            _("phone"),
+            _("booked at"),
+            _("status"),
+            _("checked in at"),
+            _("cancelled at"),
+        ]
+        rows = [
+            [
+                booking.reference,
+                booking.masked_phone,
+                local_minute(booking.created_at),
+                str(booking.attendance.label),
+                local_minute(booking.checked_in_at),
+                local_minute(booking.cancelled_at),
+            ]
+            for booking in attendees
+        ]
+        out = io.BytesIO()
+        write_table(out, header, rows, fmt=fmt, sheet_name=f"checkup-{event.pk}")
+        response = HttpResponse(out.getvalue(), content_type=TABLE_TYPES[fmt])
+        day = event.starts_at.astimezone(LOCAL_TZ).date().isoformat()
+        filename = f"checkup-{event.pk}-{day}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

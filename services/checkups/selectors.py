@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from core.localtime import local_midnight
 from core.nearest import nearest_rows
-from services.checkups.models import CheckupEvent, Van
+from services.checkups.models import Booking, CheckupEvent, Van
 from stations.conditions import Condition, where_clause
 from stations.models import AdminArea
 
@@ -111,3 +111,58 @@ def van_visits_on(*, day: dt.date, city: str) -> list[CheckupEvent]:
 def synthetic_events_present() -> bool:
     """Whether any check-up event is invented demo data."""
     return CheckupEvent.objects.filter(is_synthetic=True).exists()
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceCounts:
+    """An event's day in numbers. After the event has ended, a booking nobody checked in
+    counts as a no-show (``no_shows``) whether or not it was marked."""
+
+    capacity: int
+    booked: int
+    attended: int
+    no_shows: int
+    waiting: int
+    cancelled: int
+
+
+def event_attendees(*, event_id: int) -> list[Booking]:
+    """Everyone who booked the event: those with a place (in booking order), then the waiting
+    list (in its order), then cancellations (latest first)."""
+    bookings = Booking.objects.filter(event_id=event_id).order_by("id")
+    with_place = [b for b in bookings if b.cancelled_at is None and not b.waiting]
+    waiting = [b for b in bookings if b.cancelled_at is None and b.waiting]
+    cancelled = sorted(
+        (b for b in bookings if b.cancelled_at is not None),
+        key=lambda b: b.cancelled_at,
+        reverse=True,
+    )
+    return [*with_place, *waiting, *cancelled]
+
+
+def attendance_counts(
+    event: CheckupEvent, attendees: list[Booking], now: dt.datetime
+) -> AttendanceCounts:
+    """The counts of :func:`event_attendees`'s list for ``event`` at ``now``."""
+    over = event.ends_at <= now
+    states = [booking.attendance for booking in attendees]
+    attended = states.count(Booking.Attendance.ATTENDED)
+    marked = states.count(Booking.Attendance.NO_SHOW)
+    not_come = states.count(Booking.Attendance.BOOKED) if over else 0
+    return AttendanceCounts(
+        capacity=event.capacity,
+        booked=attended + marked + states.count(Booking.Attendance.BOOKED),
+        attended=attended,
+        no_shows=marked + not_come,
+        waiting=states.count(Booking.Attendance.WAITING),
+        cancelled=states.count(Booking.Attendance.CANCELLED),
+    )
+
+
+def waiting_position(booking: Booking) -> int | None:
+    """1 for the first in the event's waiting list; None when the booking is not waiting."""
+    if not booking.waiting or booking.cancelled_at is not None:
+        return None
+    return Booking.objects.filter(
+        event_id=booking.event_id, waiting=True, cancelled_at=None, pk__lte=booking.pk
+    ).count()

@@ -23,9 +23,9 @@ from core.fields import (
     point_output,
 )
 from core.language import is_english
-from core.localtime import LOCAL_TZ
+from core.localtime import LOCAL_TZ, local_iso
 from core.phones import normalise_mobile
-from services.checkups.models import CheckupEvent, CheckupKind, Van
+from services.checkups.models import Booking, CheckupEvent, CheckupKind, Van
 from stations.models import Station
 
 DEFAULT_WINDOW = dt.timedelta(days=30)
@@ -76,6 +76,14 @@ class MobileNumberField(serializers.CharField):
 
 class BookingInput(serializers.Serializer):
     phone = MobileNumberField(max_length=20)
+
+
+class BookingCreateInput(BookingInput):
+    waiting_list = serializers.BooleanField(
+        default=False,
+        help_text="When the event is full: join its waiting list (201 with status waiting and "
+        "a position) rather than be refused (409).",
+    )
 
 
 def event_feature(
@@ -257,3 +265,25 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 # Benefits -----------------------------------------------------------------------------------
+
+
+def attendee_rows(attendees: list[Booking]) -> list[dict[str, Any]]:
+    """The attendee list as the organisers' API gives it: never a full phone number."""
+    rows, waiting = [], 0
+    for booking in attendees:
+        state = booking.attendance
+        waiting += state == Booking.Attendance.WAITING
+        rows.append(
+            {
+                "reference": booking.reference,
+                "phone": booking.masked_phone,
+                "booked_at": local_iso(booking.created_at),
+                "status": state.value,
+                "status_text": str(state.label),
+                "waiting_position": waiting if state == Booking.Attendance.WAITING else None,
+                "checked_in_at": local_iso(booking.checked_in_at),
+                "no_show_at": local_iso(booking.no_show_at),
+                "cancelled_at": local_iso(booking.cancelled_at),
+            }
+        )
+    return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -45,45 +46,78 @@ def _why_no_place(event_id: int) -> BookingRefused:
         return BookingRefused(
             _("This check-up event is demo data (invented): it cannot be booked.")
         )
-    return BookingRefused(_("No places left."))
+    full = BookingRefused(_("No places left: you can join the waiting list."))
+    full.extra["waiting_list"] = True  # the page offers it
+    return full
 
 
-@transaction.atomic
-def booking_create(*, event_id: int, phone: str) -> Booking:
-    """Take a place and record the booking, all or nothing. The place is taken by one
-    conditional UPDATE (the row lock serialises concurrent bookers and each re-checks
-    ``booked < capacity``), so an event is never over-booked. A demo (synthetic) event can
-    be booked only in a demo deployment (``YIZHAN_DEMO``)."""
-    digests = phone_digests(phone, event_id)
-    live = Booking.objects.filter(event_id=event_id, phone_hash__in=digests, cancelled_at=None)
-    if live.exists():
-        raise BookingRefused(_("This phone number already has a place at this event."))
+def _bookable(event_id: int):
+    """The event, if it takes bookings now (scheduled, not started; demo events only in a demo
+    deployment)."""
     bookable = CheckupEvent.objects.filter(
-        pk=event_id,
-        status=CheckupEvent.Status.SCHEDULED,
-        starts_at__gt=Now(),
-        booked__lt=F("capacity"),
+        pk=event_id, status=CheckupEvent.Status.SCHEDULED, starts_at__gt=Now()
     )
-    if not settings.YIZHAN_DEMO:
-        bookable = bookable.filter(is_synthetic=False)
-    if bookable.update(booked=F("booked") + 1, updated_at=Now()) == 0:
-        raise _why_no_place(event_id)
+    return bookable if settings.YIZHAN_DEMO else bookable.filter(is_synthetic=False)
+
+
+def _new_booking(event_id: int, phone: str, digest: str, *, waiting: bool) -> Booking:
     try:
         with transaction.atomic():
             return Booking.objects.create(
                 event_id=event_id,
                 reference=_new_reference(),
-                phone_hash=digests[0],
+                phone_hash=digest,
                 phone_last4=phone[-4:],
+                waiting=waiting,
             )
     except IntegrityError as error:  # the same phone booked at the same moment; place given back
         raise BookingRefused(_("This phone number already has a place at this event.")) from error
 
 
 @transaction.atomic
+def booking_create(*, event_id: int, phone: str, join_waiting_list: bool = False) -> Booking:
+    """Take a place and record the booking, all or nothing. The place is taken by one
+    conditional UPDATE (the row lock serialises concurrent bookers and each re-checks
+    ``booked < capacity``), so an event is never over-booked. When the event is full and the
+    worker asks for it, they join its waiting list instead (``waiting``), decided with the
+    event's row locked so that a place given back meanwhile is taken, not queued for. A demo
+    (synthetic) event can be booked only in a demo deployment (``YIZHAN_DEMO``)."""
+    digests = phone_digests(phone, event_id)
+    live = Booking.objects.filter(event_id=event_id, phone_hash__in=digests, cancelled_at=None)
+    if live.exists():
+        raise BookingRefused(_("This phone number already has a place at this event."))
+    took_place = (
+        _bookable(event_id)
+        .filter(booked__lt=F("capacity"))
+        .update(booked=F("booked") + 1, updated_at=Now())
+    )
+    if took_place:
+        return _new_booking(event_id, phone, digests[0], waiting=False)
+    if not join_waiting_list:
+        raise _why_no_place(event_id)
+    event = _bookable(event_id).select_for_update().first()
+    if event is None:
+        raise _why_no_place(event_id)
+    if event.booked < event.capacity:  # a place was given back after our UPDATE
+        CheckupEvent.objects.filter(pk=event_id).update(booked=F("booked") + 1, updated_at=Now())
+        return _new_booking(event_id, phone, digests[0], waiting=False)
+    return _new_booking(event_id, phone, digests[0], waiting=True)
+
+
+def _locked_event(event_id: int) -> CheckupEvent:
+    event = CheckupEvent.objects.select_for_update().filter(pk=event_id).first()
+    if event is None:
+        raise BookingRefused(_("No such check-up event."), status=404)
+    return event
+
+
+@transaction.atomic
 def booking_cancel(*, event_id: int, reference: str, phone: str) -> Booking:
-    """Cancel a live booking, given its reference and the phone number it was made with, and
-    give its place back."""
+    """Cancel a live booking (or leave the waiting list), given its reference and the phone
+    number it was made with. A place given back goes to the first in the waiting list, if any,
+    else back to the event. The event's row is locked first, as every booking write does, so
+    the waiting list moves in order: nobody jumps the queue and no place is lost."""
+    event = _locked_event(event_id)
     booking = (
         Booking.objects.select_for_update()
         .filter(event_id=event_id, reference=reference.upper(), cancelled_at=None)
@@ -93,9 +127,78 @@ def booking_cancel(*, event_id: int, reference: str, phone: str) -> Booking:
         raise BookingRefused(_("No live booking with this reference and phone number."), status=404)
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["cancelled_at"])
-    CheckupEvent.objects.filter(pk=event_id, booked__gt=0).update(
-        booked=F("booked") - 1, updated_at=timezone.now()
+    if not booking.waiting and not _give_places_to_waiting_list(event, 1):
+        CheckupEvent.objects.filter(pk=event_id, booked__gt=0).update(
+            booked=F("booked") - 1, updated_at=timezone.now()
+        )
+    return booking
+
+
+def _give_places_to_waiting_list(event: CheckupEvent, places: int) -> int:
+    """Give up to ``places`` places to the first of the event's waiting list (the caller holds
+    the event's row lock and accounts for the places); returns how many were given. The list
+    of a scheduled event moves until the event ends: a place given back at the van still goes
+    to the first waiting, who may be there hoping for one."""
+    if event.status != CheckupEvent.Status.SCHEDULED or event.ends_at <= timezone.now():
+        return 0
+    first = Booking.objects.filter(event=event, waiting=True, cancelled_at=None).order_by("id")
+    chosen = list(first.values_list("pk", flat=True)[:places])
+    return Booking.objects.filter(pk__in=chosen).update(
+        waiting=False, given_place_at=timezone.now()
     )
+
+
+def waiting_list_advance(*, event_id: int) -> int:
+    """After an event gains places (its capacity raised): give them to its waiting list, in
+    order, with the event's row locked. Returns how many places were given."""
+    with transaction.atomic():
+        event = _locked_event(event_id)
+        given = _give_places_to_waiting_list(event, max(event.capacity - event.booked, 0))
+        if given:
+            CheckupEvent.objects.filter(pk=event_id).update(
+                booked=F("booked") + given, updated_at=timezone.now()
+            )
+        return given
+
+
+class Attendance(StrEnum):
+    """What an organiser records at the van."""
+
+    CAME = "came"
+    DID_NOT_COME = "did_not_come"
+    NOT_RECORDED = "not_recorded"
+
+
+@transaction.atomic
+def booking_attendance_record(
+    *, event_id: int, reference: str, attendance: Attendance, phone_last4: str = ""
+) -> Booking:
+    """Check a worker in at the van (by reference; with the phone's last four digits too when
+    given, which must then match), mark them as not come, or undo either. Only live bookings
+    with a place; checking in opens on the event's day (Beijing time), and nobody is marked
+    as not come before the event has started."""
+    event = CheckupEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        raise BookingRefused(_("No such check-up event."), status=404)
+    booking = (
+        Booking.objects.select_for_update()
+        .filter(event_id=event_id, reference=reference.strip().upper(), cancelled_at=None)
+        .first()
+    )
+    if booking is None or (phone_last4 and booking.phone_last4 != phone_last4):
+        raise BookingRefused(_("No live booking with this reference at this event."), status=404)
+    if booking.waiting:
+        raise BookingRefused(_("This booking is on the waiting list: it has no place yet."))
+    now = timezone.now()
+    if attendance == Attendance.CAME and now < local_midnight(
+        event.starts_at.astimezone(LOCAL_TZ).date()
+    ):
+        raise BookingRefused(_("Check-in opens on the day of the check-up."))
+    if attendance == Attendance.DID_NOT_COME and now < event.starts_at:
+        raise BookingRefused(_("The check-up has not started yet."))
+    booking.checked_in_at = now if attendance == Attendance.CAME else None
+    booking.no_show_at = now if attendance == Attendance.DID_NOT_COME else None
+    booking.save(update_fields=["checked_in_at", "no_show_at"])
     return booking
 
 
@@ -236,9 +339,13 @@ def checkup_event_save(*, event: CheckupEvent, data: dict[str, Any]) -> CheckupE
         setattr(event, name, value)
     if station is None and location is None and event.pk is None:
         raise ValueError("a new event needs a station or a location")
-    return checkup_event_schedule(
+    event = checkup_event_schedule(
         event=event, starts_at=starts_at, ends_at=ends_at, station=station, location=location
     )
+    if event.booked < event.capacity:  # places added: the waiting list has them first
+        waiting_list_advance(event_id=event.pk)
+        event.refresh_from_db(fields=["booked"])
+    return event
 
 
 @transaction.atomic

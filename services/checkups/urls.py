@@ -1,16 +1,24 @@
 """The check-ups API: upcoming events, calendars, bookings; the organisers' vans and events."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from services.checkups.apis import (
-    BookingCancelApi,
     BookingCreateApi,
+    BookingDetailApi,
     CheckupDetailApi,
     CheckupIcsApi,
     CheckupUpcomingApi,
     CheckupUpcomingIcsApi,
 )
-from services.checkups.organiser_apis import EventDetailApi, EventListApi, VanDetailApi, VanListApi
+from services.checkups.organiser_apis import (
+    EventAttendanceApi,
+    EventAttendeesApi,
+    EventAttendeesExportApi,
+    EventDetailApi,
+    EventListApi,
+    VanDetailApi,
+    VanListApi,
+)
 
 urlpatterns = [
     path("checkups/upcoming/", CheckupUpcomingApi.as_view(), name="checkups-upcoming"),
@@ -20,7 +28,7 @@ urlpatterns = [
     path("checkups/<int:event_id>/bookings/", BookingCreateApi.as_view(), name="checkup-bookings"),
     path(
         "checkups/<int:event_id>/bookings/<slug:reference>/",
-        BookingCancelApi.as_view(),
+        BookingDetailApi.as_view(),
         name="checkup-booking",
     ),
     path("organisers/vans/", VanListApi.as_view(), name="vans"),
@@ -30,5 +38,20 @@ urlpatterns = [
         "organisers/events/<int:event_id>/",
         EventDetailApi.as_view(),
         name="organiser-event-detail",
+    ),
+    path(
+        "organisers/events/<int:event_id>/attendees/",
+        EventAttendeesApi.as_view(),
+        name="organiser-event-attendees",
+    ),
+    re_path(
+        r"^organisers/events/(?P<event_id>[0-9]+)/attendees\.(?P<fmt>csv|xlsx)$",
+        EventAttendeesExportApi.as_view(),
+        name="organiser-event-attendees-export",
+    ),
+    path(
+        "organisers/events/<int:event_id>/attendance/",
+        EventAttendanceApi.as_view(),
+        name="organiser-event-attendance",
     ),
 ]

@@ -98,14 +98,6 @@ def test_refusals_are_said_in_the_pages_language(event, open_page):
     )
 
 
-def test_a_full_event_cannot_be_booked(event, open_page):
-    CheckupEvent.objects.filter(pk=event.pk).update(capacity=0)
-    page = open_page(f"/stations/{event.station.code}/", language="en")
-    item = checkup_item(page, event)
-    assert "Full" in item.locator(".places").inner_text()
-    assert item.locator("button.book").is_disabled()
-
-
 def test_add_to_calendar_downloads_the_events_ics(event, open_page):
     page = open_page(f"/stations/{event.station.code}/")
     item = checkup_item(page, event)

@@ -210,7 +210,9 @@ def test_refusals_speak_chinese_by_default(client, events):
     response = client.post(
         bookings_url(events["full"]), {"phone": "13812345678"}, content_type="application/json"
     )
-    assert response.status_code == 409 and response.json()["errors"]["detail"] == ["名额已满。"]
+    assert response.status_code == 409 and response.json()["errors"]["detail"] == [
+        "名额已满，可以排队候补。"
+    ]
 
 
 def test_a_phone_number_is_never_logged(client, events, caplog):

@@ -105,7 +105,7 @@ def test_bookings_and_organiser_writes_at_once_never_over_book(write, repeat):
     bookings, writes = statuses[0::2], statuses[1::2]
 
     event.refresh_from_db()
-    live = Booking.objects.filter(event=event, cancelled_at=None).count()
+    live = Booking.objects.filter(event=event, cancelled_at=None, waiting=False).count()
     assert event.booked == live, "the counter must equal the live bookings"
     assert live <= event.capacity, "never over-booked"
     assert bookings.count(201) == live
@@ -133,6 +133,54 @@ def test_a_cancelled_event_takes_no_more_bookings_after_the_cancel():
     event.refresh_from_db()
     assert event.status == CheckupEvent.Status.CANCELLED
     assert event.booked == Booking.objects.filter(event=event, cancelled_at=None).count()
+
+
+def bookings_api(event_id: int, n: int, **body):
+    client = Client(REMOTE_ADDR=f"10.1.{n // 200}.{n % 200 + 1}", HTTP_ACCEPT_LANGUAGE="en")
+    url = f"/api/v1/checkups/{event_id}/bookings/"
+    return client, url, {"phone": f"139{n:08d}"} | body
+
+
+def joining(event_id: int, n: int):
+    client, url, body = bookings_api(event_id, n, waiting_list=True)
+    return lambda: client.post(url, body, content_type="application/json").json()
+
+
+def cancelling(event_id: int, n: int, reference: str):
+    client, url, body = bookings_api(event_id, n)
+    return lambda: client.delete(f"{url}{reference}/", body, content_type="application/json")
+
+
+@pytest.mark.parametrize("repeat", range(3))
+def test_the_waiting_list_moves_in_order_under_cancellations_and_bookings_at_once(repeat):
+    """5 places all booked and 8 waiting; then at once the 5 holders cancel, 5 more join the
+    list and 5 try to book a place outright: each place given back goes to the first waiting,
+    nobody else gets one, nobody is lost, and the capacity holds."""
+    event = CheckupEventFactory(capacity=5)
+    holders = [joining(event.pk, n)() for n in range(5)]
+    waiting = [joining(event.pk, 100 + n)() for n in range(8)]
+    assert [w["waiting_position"] for w in waiting] == list(range(1, 9))
+    jobs = [cancelling(event.pk, n, h["reference"]) for n, h in enumerate(holders)]
+    jobs += [joining(event.pk, 200 + n) for n in range(5)]
+    jobs += [booking(event.pk, 300 + n) for n in range(5)]
+    results = run_together(*jobs)
+
+    assert [r.status_code for r in results[:5]] == [200] * 5
+    assert all(r["status"] == "waiting" for r in results[5:10]), results[5:10]
+    assert results[10:] == [409] * 5, "a place given back goes to the list, not to a newcomer"
+    event.refresh_from_db()
+    by_reference = {b.reference: b for b in Booking.objects.filter(event=event)}
+    with_place = [b for b in by_reference.values() if b.cancelled_at is None and not b.waiting]
+    assert event.booked == len(with_place) == event.capacity
+    promoted = {w["reference"] for w in waiting[:5]}
+    assert {b.reference for b in with_place} == promoted, "nobody jumps the queue"
+    still_waiting = sorted(
+        (b for b in by_reference.values() if b.cancelled_at is None and b.waiting),
+        key=lambda b: b.pk,
+    )
+    newcomers = {r["reference"] for r in results[5:10]}
+    assert [b.reference for b in still_waiting[:3]] == [w["reference"] for w in waiting[5:]]
+    assert {b.reference for b in still_waiting[3:]} == newcomers, "nobody is lost"
 
 
 VISIT_HOURS = (7, 9, 11, 13, 15)

@@ -1,6 +1,7 @@
 // Check-ups as a worker meets them on the worker map and a station's page: when (in the page's
-// language, Beijing time), where, who may come, places left; book with a phone number and
-// cancel, add one to the calendar, subscribe to those nearby. Everything through the public API.
+// language, Beijing time), where, who may come, places left; book with a phone number (or join
+// the waiting list of a full one) and cancel, look a booking up by its reference, add one to the
+// calendar, subscribe to those nearby. Everything through the public API.
 window.yizhanCheckups = (function () {
   "use strict";
   const { element, distance, language } = window.yizhan;
@@ -43,7 +44,9 @@ window.yizhanCheckups = (function () {
   async function send(url, method, body, texts) {
     const answer = await window.yizhan.request(url, { method, body, offline: texts.offline });
     if (!answer.response.ok || answer.body === null) {
-      throw new Error(window.yizhan.reasons(answer.body) || texts.failed);
+      const refusal = new Error(window.yizhan.reasons(answer.body) || texts.failed);
+      refusal.body = answer.body;
+      throw refusal;
     }
     return answer.body;
   }
@@ -62,9 +65,13 @@ window.yizhanCheckups = (function () {
     return wrapper;
   }
 
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, (whole, name) => values[name]);
+  }
+
   function bookedText(booking, texts) {
-    const lines = [texts.booked.replace("%(reference)s", booking.reference)
-                               .replace("%(phone)s", booking.phone)];
+    const said = booking.status === "waiting" ? texts.waiting : texts.booked;
+    const lines = [fill(said, booking)];
     if (booking.note) lines.push(booking.note);
     return lines.join(" ");
   }
@@ -73,7 +80,8 @@ window.yizhanCheckups = (function () {
     return `${p.bookings}${encodeURIComponent(reference)}/`;
   }
 
-  function bookingForm(p, result, texts, adjust) {
+  // ``places`` says whether there are places left (else the form joins the waiting list).
+  function bookingForm(p, result, texts, adjust, places) {
     const form = element("form", "booking");
     form.hidden = true;
     form.append(field(texts.phone, "phone", "tel", "tel"),
@@ -84,42 +92,68 @@ window.yizhanCheckups = (function () {
       const phone = form.phone.value.trim();
       say(result, texts.sending, "pending");
       try {
-        const booking = await send(p.bookings, "POST", { phone }, texts);
+        const booking = await send(p.bookings, "POST", { phone, waiting_list: !places() }, texts);
+        const waiting = booking.status === "waiting";
         form.hidden = true;
-        adjust(-1);
+        if (!waiting) adjust(-1);
         say(result, bookedText(booking, texts), "saved");
-        const undo = element("button", "cancel-booking", texts.cancel_this);
+        const undo = element("button", "cancel-booking",
+                             waiting ? texts.leave_waiting_list : texts.cancel_this);
         undo.type = "button";
         undo.addEventListener("click", async () => {
           try {
-            await send(cancelUrl(p, booking.reference), "DELETE", { phone }, texts);
+            const cancelled = await send(cancelUrl(p, booking.reference), "DELETE", { phone }, texts);
             undo.remove();
-            adjust(1);
-            say(result, texts.cancelled, "saved");
+            if (!cancelled.waiting_list) adjust(1);
+            say(result, cancelled.waiting_list ? texts.left : texts.cancelled, "saved");
           } catch (failure) { say(result, failure.message || texts.failed, "error"); }
         });
         result.after(undo);
       } catch (failure) {
+        if (failure.body && failure.body.waiting_list) adjust(-Infinity);  // full meanwhile
         say(result, failure.message || texts.failed, "error");
       }
     });
     return form;
   }
 
+  // What a booking looked up by its reference is now: booked, its place in the waiting list…
+  function statusText(booking, texts) {
+    const parts = [`${booking.reference}: ${booking.status_text}`];
+    if (booking.waiting_position) parts.push(fill(texts.position, booking));
+    return parts.join(texts.list_separator);
+  }
+
   function cancelForm(p, result, texts, adjust) {
     const details = element("details", "cancel-existing");
     details.append(element("summary", null, texts.cancel_existing));
     const form = element("form");
+    const check = element("button", "check-booking", texts.check);
+    check.type = "button";
     const submit = element("button", null, texts.cancel);
     submit.type = "submit";
-    form.append(field(texts.reference, "reference", "text", "off"),
-                field(texts.phone, "phone", "tel", "tel"), submit);
+    const phone = field(texts.phone, "phone", "tel", "tel");
+    phone.querySelector("input").required = false;  // looking up needs only the reference
+    form.append(field(texts.reference, "reference", "text", "off"), phone, check, submit);
+    check.addEventListener("click", async () => {
+      if (!form.reference.reportValidity()) return;
+      try {
+        const booking = await send(cancelUrl(p, form.reference.value.trim()), "GET", undefined, texts);
+        say(result, statusText(booking, texts), "saved");
+      } catch (failure) { say(result, failure.message || texts.failed, "error"); }
+    });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (!form.phone.value.trim()) {
+        form.phone.setCustomValidity(texts.phone_needed);
+        form.phone.reportValidity();
+        form.phone.setCustomValidity("");
+        return;
+      }
       try {
-        await send(cancelUrl(p, form.reference.value.trim()), "DELETE",
-                   { phone: form.phone.value.trim() }, texts);
-        adjust(1);
+        const cancelled = await send(cancelUrl(p, form.reference.value.trim()), "DELETE",
+                                     { phone: form.phone.value.trim() }, texts);
+        if (!cancelled.waiting_list) adjust(1);
         say(result, texts.cancelled, "saved");
         details.open = false;
       } catch (failure) { say(result, failure.message || texts.failed, "error"); }
@@ -148,14 +182,14 @@ window.yizhanCheckups = (function () {
     result.setAttribute("role", "status");
     const book = element("button", "book", texts.book);
     let left = p.places_left;
-    function adjust(change) {  // a booking made or cancelled here
-      left += change;
+    function adjust(change) {  // a booking made or cancelled here (-Infinity: found full)
+      left = Math.max(left + change, 0);
       places.textContent = left > 0 ? texts.places_left.replace("%(count)s", left) : texts.full;
       places.classList.toggle("full", left <= 0);
-      book.disabled = left <= 0;
+      book.textContent = left > 0 ? texts.book : texts.join_waiting_list;
     }
     adjust(0);
-    const form = bookingForm(p, result, texts, adjust);
+    const form = bookingForm(p, result, texts, adjust, () => left > 0);
     const actions = element("div", "actions");
     book.type = "button";
     book.setAttribute("aria-expanded", "false");
