@@ -76,10 +76,5 @@ class TourAcceptApi(OrganiserApi):
     def post(self, request: Request, proposal_id: int) -> Response:
         get_object_or_404(TourProposal, pk=proposal_id)
         data = validated_body(TourAcceptInput, request)
-        kind = data.get("kind")
-        events = tour_proposal_accept(
-            proposal_id=proposal_id,
-            actor=request.user,
-            kind=kind.code if kind else "general_checkup",
-        )
+        events = tour_proposal_accept(proposal_id=proposal_id, actor=request.user, offer=data)
         return Response(EventSerializer(events, many=True).data, status=status.HTTP_201_CREATED)

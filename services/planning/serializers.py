@@ -12,6 +12,7 @@ from core.fields import (
     BoundedDateField,
 )
 from core.localtime import local_today
+from services.benefits.serializers import OccupationField
 from services.checkups.models import CheckupKind, Van
 from services.planning.selectors import UNCOVERED_DAYS, UNCOVERED_KM
 from stations.serializers import CityField
@@ -64,6 +65,14 @@ class TourPlanInput(serializers.Serializer):
 
 
 class TourAcceptInput(serializers.Serializer):
-    kind = serializers.SlugRelatedField(
-        slug_field="code", queryset=CheckupKind.objects.all(), required=False
+    """What the visits of an accepted plan offer and who may come: workers read it on every
+    visit, so the organiser says it when accepting (nothing is assumed)."""
+
+    kind = serializers.SlugRelatedField(slug_field="code", queryset=CheckupKind.objects.all())
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=60), max_length=50, allow_empty=False
     )
+    members_only = serializers.BooleanField(default=False)
+    women_only = serializers.BooleanField(default=False)
+    occupations = serializers.ListField(child=OccupationField(), default=list, max_length=50)
+    eligibility_note = serializers.CharField(max_length=200, default="", allow_blank=True)

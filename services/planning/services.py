@@ -164,11 +164,12 @@ def tour_proposal_create(
 
 @transaction.atomic
 def tour_proposal_accept(
-    *, proposal_id: int, actor: AbstractBaseUser | None, kind: str = "general_checkup"
+    *, proposal_id: int, actor: AbstractBaseUser | None, offer: dict[str, Any]
 ) -> list[CheckupEvent]:
     """Save a proposal's visits as events, all or none: each is checked by the van rules (with
     the van locked) as if an organiser had entered it, so a plan overtaken by other bookings
-    is refused with the reason."""
+    is refused with the reason. ``offer`` is what every visit offers and who may come:
+    ``kind``, ``items`` and the eligibility fields of an event."""
     proposal = TourProposal.objects.select_for_update().get(pk=proposal_id)
     if proposal.accepted_at is not None:
         raise Refused(_("This proposal was already accepted."))
@@ -189,7 +190,7 @@ def tour_proposal_accept(
             if van is None or station is None:
                 raise Refused(_("A van or station of this proposal no longer exists."))
             event = CheckupEvent(
-                kind_id=kind,
+                **offer,
                 capacity=tour["capacity_per_visit"],
                 organiser=van.organiser,
                 van=van,

@@ -14,7 +14,8 @@ MAY_IMPORT = {
     "stations": {"core"},
     "services.checkups": {"core", "stations"},
     "services.benefits": {"core", "stations"},
-    "services.planning": {"core", "stations", "services.checkups"},
+    # planning reads the occupations catalogue (benefits) to check who may come to its visits
+    "services.planning": {"core", "stations", "services.checkups", "services.benefits"},
     "maps": {"core", "stations", "services.checkups", "services.benefits", "services.planning"},
 }
 

@@ -25,6 +25,7 @@ from tests.stations.factories import StationFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PLACES = 10
+OFFER = {"kind": "general_checkup", "items": ["血压"]}
 
 
 def next_weekday_at(hour: int) -> dt.datetime:
@@ -222,7 +223,7 @@ def test_two_proposals_over_the_same_vans_in_either_order_one_wins_one_is_told_w
 
     def accept(client, proposal_id):
         url = f"/api/v1/planning/van-tours/{proposal_id}/accept/"
-        return lambda: client.post(url, content_type="application/json")
+        return lambda: client.post(url, OFFER, content_type="application/json")
 
     responses = run_together(accept(organisers[0], first), accept(organisers[1], second))
     assert sorted(r.status_code for r in responses) == [201, 409], [r.content for r in responses]
@@ -252,7 +253,7 @@ def test_an_accept_waiting_for_a_van_holds_no_other_van():
             def accept() -> None:
                 try:
                     accepted.append(
-                        organiser.post(url, content_type="application/json").status_code
+                        organiser.post(url, OFFER, content_type="application/json").status_code
                     )
                 finally:
                     connections.close_all()  # the thread's own session, or it outlives the test

@@ -31,6 +31,14 @@ from tests.stations.factories import AdminAreaFactory, StationFactory, UserFacto
 DEPOT = (103.83, 36.06)
 MONDAY = dt.date(2027, 3, 1)
 
+OFFER = {
+    "kind": "tcm_clinic",
+    "items": ["体质辨识", "舌诊"],
+    "women_only": True,
+    "occupations": ["快递员"],
+    "eligibility_note": "带身份证",
+}
+
 
 def east(metres: float) -> tuple[float, float]:
     line = Geodesic.WGS84.Direct(DEPOT[1], DEPOT[0], 90.0, metres)
@@ -191,15 +199,17 @@ def test_plan_then_accept_makes_events_that_pass_the_van_rules(city, organiser, 
     assert {s["station"] for s in stops} >= {f"LZ-{n}" for n in range(5, 10)}
     assert not CheckupEvent.objects.filter(van=van).exists()  # a proposal, not events
 
-    accepted = organiser.post(
-        f"/api/v1/planning/van-tours/{plan['id']}/accept/",
-        {"kind": "tcm_clinic"},
-        content_type="application/json",
-    )
+    url = f"/api/v1/planning/van-tours/{plan['id']}/accept/"
+    unsaid = organiser.post(url, {"kind": "tcm_clinic"}, content_type="application/json")
+    assert unsaid.status_code == 400 and set(unsaid.json()["errors"]) == {"items"}
+    accepted = organiser.post(url, OFFER, content_type="application/json")
     assert accepted.status_code == 201, accepted.content
     events = CheckupEvent.objects.filter(van=van).order_by("starts_at")
     assert events.count() == plan["visits"]
-    assert {e.kind_id for e in events} == {"tcm_clinic"}
+    assert {
+        (e.kind_id, tuple(e.items), e.women_only, tuple(e.occupations), e.eligibility_note)
+        for e in events
+    } == {("tcm_clinic", ("体质辨识", "舌诊"), True, ("courier",), "带身份证")}
     starts = [e.starts_at.astimezone(LOCAL_TZ) for e in events]
     assert all(t.minute % 15 == 0 and t.second == 0 for t in starts)  # 09:00, 11:15…
     assert all(e.capacity == 80 for e in events)
@@ -214,9 +224,7 @@ def test_plan_then_accept_makes_events_that_pass_the_van_rules(city, organiser, 
             )
             is None
         )
-    again = organiser.post(
-        f"/api/v1/planning/van-tours/{plan['id']}/accept/", content_type="application/json"
-    )
+    again = organiser.post(url, OFFER, content_type="application/json")
     assert again.status_code == 409
     assert organiser.get(f"/api/v1/planning/van-tours/{plan['id']}/").json()["accepted_at"]
 
@@ -232,7 +240,7 @@ def test_a_proposal_overtaken_by_a_booking_is_refused_whole(city, organiser, run
         ends_at=dt.datetime.fromisoformat(first["ends_at"]),
     )
     response = organiser.post(
-        f"/api/v1/planning/van-tours/{plan['id']}/accept/", content_type="application/json"
+        f"/api/v1/planning/van-tours/{plan['id']}/accept/", OFFER, content_type="application/json"
     )
     assert response.status_code == 409, response.content
     assert "already booked" in response.json()["errors"]["detail"][0]
@@ -283,13 +291,26 @@ def test_the_command_prints_the_tours_and_can_accept_them(city):
         van=["兰州体检车"],
         time_limit=1,
         accept=True,
+        kind="general_checkup",
+        item=["血压"],
+        occupation=["快递员"],
         verbosity=0,
         stdout=out,
     )
     text = out.getvalue()
     assert f"{MONDAY} 兰州体检车" in text
     assert "workers expected" in text and "check-up events created" in text
-    assert CheckupEvent.objects.filter(van=van).exists()
+    assert {tuple(e.occupations) for e in CheckupEvent.objects.filter(van=van)} == {("courier",)}
+    with pytest.raises(CommandError, match="--item"):
+        call_command(
+            "plan_van_tours",
+            city="兰州市",
+            first_day=MONDAY,
+            last_day=MONDAY,
+            accept=True,
+            kind="general_checkup",
+            verbosity=0,
+        )
     with pytest.raises(CommandError, match="--van: no van 'ghost'"):
         call_command(
             "plan_van_tours",

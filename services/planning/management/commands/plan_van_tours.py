@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from core.exceptions import Refused
-from services.checkups.models import CheckupKind, Van
+from services.checkups.models import Van
 from services.planning.selectors import UNCOVERED_DAYS, UNCOVERED_KM
+from services.planning.serializers import TourAcceptInput
 from services.planning.services import TourRequest, tour_proposal_accept, tour_proposal_create
 
 
@@ -34,7 +35,16 @@ class Command(BaseCommand):
         parser.add_argument("--uncovered-days", type=int, default=UNCOVERED_DAYS)
         parser.add_argument("--time-limit", type=float, default=30.0, help="seconds of search")
         parser.add_argument("--accept", action="store_true", help="save the visits as events")
-        parser.add_argument("--kind", default="general_checkup", help="check-up kind code")
+        parser.add_argument("--kind", help="with --accept: check-up kind code")
+        parser.add_argument(
+            "--item", action="append", default=[], help="with --accept: an item checked (repeat)"
+        )
+        parser.add_argument("--members-only", action="store_true")
+        parser.add_argument("--women-only", action="store_true")
+        parser.add_argument(
+            "--occupation", action="append", default=[], help="who may come (repeat; default all)"
+        )
+        parser.add_argument("--eligibility-note", default="")
 
     def handle(self, *args, **options) -> None:
         request = TourRequest(
@@ -49,7 +59,8 @@ class Command(BaseCommand):
             uncovered_days=options["uncovered_days"],
             time_limit_s=options["time_limit"],
         )
-        self._check(request, options["kind"])
+        self._check(request)
+        offer = self._offer(options) if options["accept"] else {}
         limit = options["time_limit"]
         bar = tqdm(total=round(limit), desc="searching", unit="s", disable=options["verbosity"] < 1)
 
@@ -71,9 +82,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Proposal {proposal.pk} kept.")
         if options["accept"]:
             try:
-                events = tour_proposal_accept(
-                    proposal_id=proposal.pk, actor=None, kind=options["kind"]
-                )
+                events = tour_proposal_accept(proposal_id=proposal.pk, actor=None, offer=offer)
             except Refused as exc:
                 raise CommandError(f"not accepted: {exc.message}") from exc
             self.stdout.write(self.style.SUCCESS(f"{len(events)} check-up events created."))
@@ -94,15 +103,31 @@ class Command(BaseCommand):
             vans.append(van)
         return vans
 
-    def _check(self, request: TourRequest, kind: str) -> None:
+    def _offer(self, options: dict) -> dict:
+        """What the accepted visits offer, checked as the API checks it (before any planning)."""
+        given = TourAcceptInput(
+            data={
+                "kind": options["kind"],
+                "items": options["item"],
+                "members_only": options["members_only"],
+                "women_only": options["women_only"],
+                "occupations": options["occupation"],
+                "eligibility_note": options["eligibility_note"],
+            }
+        )
+        if not given.is_valid():
+            field, messages = next(iter(given.errors.items()))
+            option = {"items": "item", "occupations": "occupation"}.get(field, field)
+            raise CommandError(f"--{option.replace('_', '-')}: {messages}")
+        return given.validated_data
+
+    def _check(self, request: TourRequest) -> None:
         if request.last_day < request.first_day:
             raise CommandError("--to: must not be before --from")
         if (request.last_day - request.first_day).days >= 31:
             raise CommandError("--to: at most 31 days")
         if not 30 <= request.visit_minutes <= 480:
             raise CommandError("--visit-minutes: 30 to 480")
-        if not CheckupKind.objects.filter(code=kind).exists():
-            raise CommandError(f"--kind: no check-up kind {kind!r}")
 
     def _print(self, plan: dict) -> None:
         for tour in plan["tours"]:
