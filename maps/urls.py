@@ -7,6 +7,7 @@ from django.urls import path
 from core.auth import throttled_login
 from core.throttles import CoveragePageThrottle, throttled
 from maps.console import checkup_day_page, console_page
+from maps.numbers import numbers_page
 from maps.views import (
     benefits_page,
     coverage_page,
@@ -24,6 +25,7 @@ urlpatterns = [
     path("benefits/", benefits_page, name="benefits"),
     path("stations/<slug:code>/", station_page, name="station-page"),
     path("organisers/tours/", tours_page, name="tours"),
+    path("organisers/numbers/", numbers_page, name="checkup-numbers"),
     path("console/", console_page, name="console"),
     path("console/checkups/<int:event_id>/", checkup_day_page, name="checkup-day"),
     path("coverage/", throttled(CoveragePageThrottle)(coverage_page), name="coverage"),

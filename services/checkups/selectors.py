@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
-from core.localtime import local_midnight
+from core.localtime import LOCAL_TZ, local_midnight
 from core.nearest import nearest_rows
 from services.checkups.models import Booking, CheckupEvent, Van
 from stations.conditions import Condition, where_clause
-from stations.models import AdminArea
+from stations.models import AdminArea, Station
 
 EVENT_TABLE = CheckupEvent._meta.db_table
 
@@ -166,3 +167,99 @@ def waiting_position(booking: Booking) -> int | None:
     return Booking.objects.filter(
         event_id=booking.event_id, waiting=True, cancelled_at=None, pk__lte=booking.pk
     ).count()
+
+
+@dataclass(frozen=True, slots=True)
+class MonthNumbers:
+    """A city's check-ups in one month (Beijing time): those held (not cancelled, ended), their
+    places, the places booked and attended (no-shows: booked, not checked in), and the share of
+    the city's open stations with a check-up held within ``COVERED_KM`` in the
+    ``COVERED_DAYS`` before the month's end (or now, for the month under way)."""
+
+    month: dt.date
+    held: int
+    places: int
+    booked: int
+    attended: int
+    stations: int
+    stations_covered: int
+
+    @property
+    def no_shows(self) -> int:
+        return self.booked - self.attended
+
+    @property
+    def covered_share(self) -> float | None:
+        return self.stations_covered / self.stations if self.stations else None
+
+
+COVERED_KM = 3
+COVERED_DAYS = 90
+
+# One statement, in SQL: the local-month grouping and the geodesic 3 km test (geography casts,
+# with a bounding-box prefilter) are not expressible with Django's lookups on these columns.
+CHECKUP_NUMBERS_SQL = f"""
+WITH months AS (
+    SELECT generate_series(%(first)s::date, %(last)s::date, interval '1 month')::date AS month
+), held AS (
+    SELECT e.id, e.capacity, e.location, e.starts_at,
+           date_trunc('month', e.starts_at AT TIME ZONE %(zone)s)::date AS month
+      FROM {EVENT_TABLE} e
+     WHERE e.status <> %(cancelled)s AND e.ends_at <= %(now)s AND e.starts_at >= %(since)s
+       AND EXISTS (SELECT 1 FROM stations_adminarea a
+                    WHERE a.city = %(city)s AND ST_Covers(a.boundary, e.location))
+), per_month AS (
+    SELECT h.month, count(*) AS held, sum(h.capacity)::int AS places,
+           sum(b.booked)::int AS booked, sum(b.attended)::int AS attended
+      FROM held h
+      CROSS JOIN LATERAL (
+          SELECT count(*) FILTER (WHERE NOT waiting) AS booked,
+                 count(*) FILTER (WHERE checked_in_at IS NOT NULL) AS attended
+            FROM services_booking
+           WHERE event_id = h.id AND cancelled_at IS NULL) b
+     GROUP BY h.month
+), city_stations AS (
+    SELECT location,
+           ST_Expand(location, %(metres)s / 111000.0 / cos(radians(ST_Y(location)))) AS near
+      FROM stations_station
+     WHERE city = %(city)s AND status = %(open)s
+), month_ends AS (
+    SELECT month, LEAST(
+        (month + interval '1 month')::timestamp AT TIME ZONE %(zone)s, %(now)s) AS ends
+      FROM months
+)
+SELECT m.month, COALESCE(p.held, 0), COALESCE(p.places, 0), COALESCE(p.booked, 0),
+       COALESCE(p.attended, 0), (SELECT count(*) FROM city_stations),
+       (SELECT count(*) FROM city_stations s
+         WHERE EXISTS (SELECT 1 FROM held h
+                        WHERE h.starts_at >= m.ends - %(window)s AND h.starts_at < m.ends
+                          AND h.location && s.near
+                          AND ST_DWithin(h.location::geography, s.location::geography,
+                                         %(metres)s)))
+  FROM month_ends m LEFT JOIN per_month p USING (month)
+ ORDER BY m.month
+"""
+
+
+def checkup_numbers(*, city: str, months: int, now: dt.datetime) -> list[MonthNumbers]:
+    """The last ``months`` months of a city's check-ups, the month under way last."""
+    today = now.astimezone(LOCAL_TZ).date()
+    last = today.replace(day=1)
+    first = last
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    params = {
+        "first": first,
+        "last": last,
+        "since": local_midnight(first) - dt.timedelta(days=COVERED_DAYS),
+        "now": now,
+        "zone": str(LOCAL_TZ),
+        "city": city,
+        "cancelled": CheckupEvent.Status.CANCELLED.value,
+        "open": Station.Status.OPEN.value,
+        "metres": COVERED_KM * 1000,
+        "window": dt.timedelta(days=COVERED_DAYS),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(CHECKUP_NUMBERS_SQL, params)
+        return [MonthNumbers(*row) for row in cursor.fetchall()]
