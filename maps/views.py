@@ -319,6 +319,16 @@ def checkup_texts() -> dict[str, Any]:
     }
 
 
+def week_grid(weekly: list[dict[str, Any]], english: bool) -> list[tuple[int, str, list]]:
+    """The weekly periods as the managers' hours grid shows them: per weekday (Monday first),
+    its number, its name and its periods."""
+    names = WEEKDAYS_EN if english else WEEKDAYS_ZH
+    return [
+        (day, name, [period for period in weekly if period["weekday"] == day])
+        for day, name in enumerate(names)
+    ]
+
+
 def station_page(request: HttpRequest, code: str) -> HttpResponse:
     """One station for workers; for its managers (logged in) also the forms that change it,
     through the managers' API and its rules (If-Match, validation)."""
@@ -358,7 +368,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
             "version": station.version,
             "statuses": Station.Status.choices,
             "amenity_statuses": StationAmenity.Status.choices,
-            "weekdays": list(enumerate(WEEKDAYS_EN if english else WEEKDAYS_ZH)),
+            "week": week_grid(properties["opening_hours"]["weekly"], english),
             "texts": {
                 "saved": _("Saved."),
                 "stale": _(

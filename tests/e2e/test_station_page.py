@@ -92,8 +92,9 @@ def test_a_manager_closes_the_station_for_a_holiday_and_overlaps_are_refused(sta
     assert (saved.closed, saved.note) == (True, "春节闭站")
 
     periods = list(station.opening_periods.values_list("weekday", "opens", "closes"))
-    page.click("#add-period")
-    page.click("#add-period")  # two identical Monday 09:00–18:00 periods overlap
+    add_on_monday = page.locator("#weekly .day[data-weekday='0'] .add-to-day")
+    add_on_monday.click()
+    add_on_monday.click()  # two identical Monday 09:00–18:00 periods overlap
     page.click("#hours button[type=submit]")
     page.wait_for_selector("#hours > .result.error")
     assert "Opening periods overlap: Mon" in page.locator("#hours > .result").inner_text()
@@ -150,7 +151,7 @@ def test_a_refused_period_is_marked_on_its_own_row(station, open_page):
     page = managers_page(open_page, station, "sun")
     while page.locator("#weekly .period").count():  # a week with only the new period
         page.locator("#weekly .period .remove").first.click()
-    page.click("#add-period")
+    page.click("#weekly .day[data-weekday='2'] .add-to-day")
     row = page.locator("#weekly .period").last
     row.locator("[name=opens]").fill("22:00")
     row.locator("[name=closes]").fill("06:00")  # past midnight, but not ticked
@@ -169,11 +170,13 @@ def test_the_week_at_once_monday_to_friday_or_round_the_clock(station, open_page
     page = managers_page(open_page, station, "zhou")
     while page.locator("#weekly .period").count():
         page.locator("#weekly .period .remove").first.click()
-    page.click("#add-period")
-    monday = page.locator("#weekly .period").last
+    assert page.locator("#weekly .closed-day:visible").count() == 7
+    page.click("#weekly .day[data-weekday='0'] .add-to-day")
+    monday = page.locator("#weekly .day[data-weekday='0'] .period")
     monday.locator("[name=opens]").fill("08:00")
     monday.locator("[name=closes]").fill("20:00")
     page.click("#copy-monday")
+    assert page.locator("#weekly .closed-day:visible").count() == 2  # Saturday, Sunday
     page.click("#hours button[type=submit]")
     page.wait_for_selector("#hours > .result.saved")
     week = sorted(station.opening_periods.values_list("weekday", "opens", "closes"))

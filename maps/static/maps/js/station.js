@@ -114,24 +114,36 @@
     addForm.hidden = addForm.amenity.options.length === 0;
   });
 
-  // Opening hours: rows of weekly periods and of dated exceptions, sent whole.
+  // Opening hours: a week grid (a line per weekday with its periods; none: closed) and rows of
+  // dated exceptions, sent whole.
   const hours = document.getElementById("hours");
-  function addRow(template, target) {
+  function addRow(template, container) {
     const row = document.getElementById(template).content.firstElementChild.cloneNode(true);
-    document.getElementById(target).append(row);
+    container.append(row);
     return row;
   }
-  document.getElementById("add-period").addEventListener("click", () => addRow("weekly-row", "weekly"));
 
-  // The week at once: Monday's periods for every weekday, or round the clock every day. Like
-  // any row, they are saved with "Save the hours".
-  function weeklyRow(weekday, opens, closes, overnight) {
-    const row = addRow("weekly-row", "weekly");
+  // A period on a weekday's line (09:00–18:00 unless given). Like any row, it is saved with
+  // "Save the hours".
+  function weeklyRow(weekday, opens = "09:00", closes = "18:00", overnight = false) {
+    const day = hours.querySelector(`#weekly .day[data-weekday="${weekday}"]`);
+    const row = addRow("weekly-row", day.querySelector(".day-periods"));
+    const name = day.querySelector(".day-name").textContent;
     row.querySelector("[name=weekday]").value = String(weekday);
+    for (const input of row.querySelectorAll("input[type=time]")) {
+      input.setAttribute("aria-label", `${name} ${input.getAttribute("aria-label")}`);
+    }
     row.querySelector("[name=opens]").value = opens;
     row.querySelector("[name=closes]").value = closes;
     row.querySelector("[name=overnight]").checked = overnight;
+    return row;
   }
+  for (const button of hours.querySelectorAll(".add-to-day")) {
+    button.addEventListener("click", () => {
+      weeklyRow(Number(button.closest(".day").dataset.weekday)).querySelector("[name=opens]").focus();
+    });
+  }
+  // The week at once: Monday's periods for every weekday, or round the clock every day.
   function weeklyRows() {
     return [...hours.querySelectorAll("#weekly .period")].map((row) => ({
       row,
@@ -153,7 +165,9 @@
     for (const period of weeklyRows()) period.row.remove();
     for (let weekday = 0; weekday <= 6; weekday += 1) weeklyRow(weekday, "00:00", "00:00", false);
   });
-  document.getElementById("add-exception").addEventListener("click", () => addRow("exception-row", "exceptions"));
+  document.getElementById("add-exception").addEventListener("click", () => {
+    addRow("exception-row", document.getElementById("exceptions"));
+  });
   hours.addEventListener("click", (event) => {
     if (event.target.classList.contains("remove")) event.target.closest(".period").remove();
   });
