@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 
 from core.roles import Role
-from services.checkups.models import Booking, CheckupEvent
+from services.checkups.models import Booking
 from services.checkups.services import booking_cancel, booking_create
 from tests.e2e.pages import log_in, save_screenshots
-from tests.services.factories import CheckupEventFactory
+from tests.services.factories import CheckupEventFactory, booked_event_held_at
 from tests.stations.factories import StationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -24,15 +24,8 @@ PHONES = [f"1380013{n:04d}" for n in range(4)]
 @pytest.fixture
 def day():
     """Three places, three booked and one waiting; started ten minutes ago."""
-    event = CheckupEventFactory(capacity=3, address="福田区体检点")
-    bookings = [
-        booking_create(event_id=event.pk, phone=phone, join_waiting_list=True) for phone in PHONES
-    ]
-    now = timezone.now()
-    CheckupEvent.objects.filter(pk=event.pk).update(
-        starts_at=now - dt.timedelta(minutes=10), ends_at=now + dt.timedelta(hours=3)
-    )
-    return event, bookings
+    started = timezone.now() - dt.timedelta(minutes=10)
+    return booked_event_held_at(started, phones=PHONES, capacity=3, address="福田区体检点")
 
 
 def counts(page) -> dict:

@@ -16,7 +16,7 @@ from core.roles import Role
 from services.checkups.models import Booking, CheckupEvent
 from services.checkups.selectors import checkup_numbers
 from services.checkups.services import booking_cancel, booking_create
-from tests.services.factories import CheckupEventFactory
+from tests.services.factories import CheckupEventFactory, booked_event_held_at
 from tests.stations.factories import AdminAreaFactory, StationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +27,6 @@ IN_FUTIAN = Point(114.0, 22.5, srid=4326)
 def last_month_at(day: int, hour: int) -> dt.datetime:
     previous = (local_today().replace(day=1) - dt.timedelta(days=1)).replace(day=day)
     return dt.datetime.combine(previous, dt.time(hour), LOCAL_TZ)
-
-
-def held_event(starts: dt.datetime, **fields) -> CheckupEvent:
-    """An event booked while it was to come, then moved to ``starts`` (as if time passed)."""
-    event = CheckupEventFactory(**({"location": IN_FUTIAN, "capacity": 5} | fields))
-    CheckupEvent.objects.filter(pk=event.pk).update(
-        starts_at=starts, ends_at=starts + dt.timedelta(hours=3)
-    )
-    return event
 
 
 @pytest.fixture
@@ -56,9 +47,11 @@ def shenzhen():
         starts_at=starts, ends_at=starts + dt.timedelta(hours=3)
     )
     Booking.objects.filter(pk__in=[bookings[0].pk, bookings[1].pk]).update(checked_in_at=starts)
-    held_event(last_month_at(12, 9), status=CheckupEvent.Status.CANCELLED)
+    booked_event_held_at(
+        last_month_at(12, 9), location=IN_FUTIAN, status=CheckupEvent.Status.CANCELLED
+    )
     CheckupEventFactory(location=Point(116.4, 39.9, srid=4326))  # Beijing: another city
-    held_event(last_month_at(14, 9), location=Point(116.4, 39.9, srid=4326))
+    booked_event_held_at(last_month_at(14, 9), location=Point(116.4, 39.9, srid=4326))
     return event
 
 

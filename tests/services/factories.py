@@ -4,7 +4,8 @@ import factory
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from services.checkups.models import CheckupEvent, Van
+from services.checkups.models import Booking, CheckupEvent, Van
+from services.checkups.services import booking_create
 
 
 class VanFactory(factory.django.DjangoModelFactory):
@@ -30,3 +31,20 @@ class CheckupEventFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda e: e.starts_at + dt.timedelta(hours=3))
     capacity = 30
     organiser = "测试工会"
+
+
+def booked_event_held_at(
+    starts_at: dt.datetime, *, phones: tuple[str, ...] = (), hours: float = 3, **fields
+) -> tuple[CheckupEvent, list[Booking]]:
+    """An event booked by ``phones`` while it was still to come (those beyond its capacity on
+    its waiting list), then moved to ``starts_at`` as if time had passed: how an event that
+    has started or is over comes to have bookings."""
+    event = CheckupEventFactory(**fields)
+    bookings = [
+        booking_create(event_id=event.pk, phone=phone, join_waiting_list=True) for phone in phones
+    ]
+    CheckupEvent.objects.filter(pk=event.pk).update(
+        starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=hours)
+    )
+    event.refresh_from_db()
+    return event, bookings

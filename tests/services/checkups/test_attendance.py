@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from core.roles import Role
 from services.checkups.models import CheckupEvent
 from services.checkups.services import booking_cancel, booking_create
-from tests.services.factories import CheckupEventFactory
+from tests.services.factories import CheckupEventFactory, booked_event_held_at
 from tests.stations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +36,8 @@ def organiser() -> Client:
 def day():
     """An event of 3 places booked by three phones and waited for by a fourth, then started
     10 minutes ago (as at the van)."""
-    event = CheckupEventFactory(capacity=3)
-    bookings = [
-        booking_create(event_id=event.pk, phone=phone, join_waiting_list=True) for phone in PHONES
-    ]
-    now = timezone.now()
-    CheckupEvent.objects.filter(pk=event.pk).update(
-        starts_at=now - dt.timedelta(minutes=10), ends_at=now + dt.timedelta(hours=2)
-    )
-    return event, bookings
+    started = timezone.now() - dt.timedelta(minutes=10)
+    return booked_event_held_at(started, phones=PHONES, capacity=3)
 
 
 def record(client, event, reference, attendance="came", **more):

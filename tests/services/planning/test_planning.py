@@ -279,22 +279,23 @@ def test_planning_is_for_organisers():
     assert no_role.post("/api/v1/planning/van-tours/").status_code == 403
 
 
+def plan_monday(**options) -> None:
+    call_command(
+        "plan_van_tours", city="兰州市", first_day=MONDAY, last_day=MONDAY, verbosity=0, **options
+    )
+
+
 @pytest.mark.django_db
 def test_the_command_prints_the_tours_and_can_accept_them(city):
     van = VanFactory(name="兰州体检车", depot=Point(*DEPOT, srid=4326))
     out = io.StringIO()
-    call_command(
-        "plan_van_tours",
-        city="兰州市",
-        first_day=MONDAY,
-        last_day=MONDAY,
+    plan_monday(
         van=["兰州体检车"],
         time_limit=1,
         accept=True,
         kind="general_checkup",
         item=["血压"],
         occupation=["快递员"],
-        verbosity=0,
         stdout=out,
     )
     text = out.getvalue()
@@ -302,24 +303,9 @@ def test_the_command_prints_the_tours_and_can_accept_them(city):
     assert "workers expected" in text and "check-up events created" in text
     assert {tuple(e.occupations) for e in CheckupEvent.objects.filter(van=van)} == {("courier",)}
     with pytest.raises(CommandError, match="--item"):
-        call_command(
-            "plan_van_tours",
-            city="兰州市",
-            first_day=MONDAY,
-            last_day=MONDAY,
-            accept=True,
-            kind="general_checkup",
-            verbosity=0,
-        )
+        plan_monday(accept=True, kind="general_checkup")
     with pytest.raises(CommandError, match="--van: no van 'ghost'"):
-        call_command(
-            "plan_van_tours",
-            city="兰州市",
-            first_day=MONDAY,
-            last_day=MONDAY,
-            van=["ghost"],
-            verbosity=0,
-        )
+        plan_monday(van=["ghost"])
 
 
 def test_travel_seconds_is_the_one_van_rule(settings):
