@@ -13,13 +13,20 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # pytest workers: one per CPU, at most 4 (each makes its own test database).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: run test setup lint format demo-data messages bench audit
+.PHONY: run dev test setup lint format demo-data messages bench audit load-demo
 
-run: setup
+# gunicorn with the production settings (over plain HTTP on 127.0.0.1:8000) and the job worker.
+run: load-demo
+	scripts/serve.sh $(PY) production
+
+# The same data with Django's auto-reloading development server, for developers.
+dev: load-demo
+	scripts/serve.sh $(PY) dev
+
+load-demo: setup
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py load_demo_checkups
 	$(PY) manage.py load_demo_benefits
-	scripts/serve.sh $(PY)
 
 test: setup lint
 	$(PY) scripts/bootstrap.py --browser
@@ -57,10 +64,7 @@ bench: setup
 
 # Lighthouse (mobile) on the worker map, a station page and the benefits page, served as in
 # production from the demo data: bench/results/lighthouse.md.
-audit: setup
-	$(PY) manage.py load_demo_data
-	$(PY) manage.py load_demo_checkups
-	$(PY) manage.py load_demo_benefits
+audit: load-demo
 	$(PY) scripts/audit.py
 
 # Update the translation catalogues after changing user-facing strings.

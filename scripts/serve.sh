@@ -1,10 +1,39 @@
 #!/usr/bin/env bash
-# `make run`: the task queue's worker in the background (van-tour planning, coverage maps and
-# the open-data export run there, never in a request), the development server in front.
-# Stopping the server (Ctrl-C) stops the worker too.
+# `make run` (production): gunicorn with the production settings over plain HTTP on loopback
+# (config/settings/run.py), static files collected and served by whitenoise.
+# `make dev`: Django's auto-reloading development server (config/settings/local.py).
+# Both start the task queue's worker in the background (van-tour planning, coverage maps and
+# the open-data export run there, never in a request); stopping the server (Ctrl-C) stops it.
 set -euo pipefail
 PY=${1:-.venv/bin/python}
+MODE=${2:-production}
+BIND=${YIZHAN_BIND:-127.0.0.1:8000}
+
+if [ "$MODE" = production ]; then
+    # Secrets made once for this machine and kept (sessions survive a restart), never committed.
+    secrets=var/run-secrets.env
+    if [ ! -f "$secrets" ]; then
+        mkdir -p var
+        (umask 077 && "$PY" -c 'import secrets
+print("DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))
+print("YIZHAN_PHONE_HASH_KEYS=" + secrets.token_urlsafe(50))' > "$secrets")
+    fi
+    set -a
+    # shellcheck disable=SC1090
+    . "$secrets"
+    set +a
+    export DJANGO_SETTINGS_MODULE=config.settings.run
+    export DJANGO_ALLOWED_HOSTS=${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}
+    "$PY" manage.py collectstatic --noinput -v 0
+fi
+
 "$PY" manage.py db_worker --interval 1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
-"$PY" manage.py runserver 127.0.0.1:8000
+
+if [ "$MODE" = production ]; then
+    echo "yizhan: http://$BIND/ (gunicorn, production settings; Ctrl-C stops)"
+    "$PY" -m gunicorn --config config/gunicorn.py --bind "$BIND" config.wsgi
+else
+    "$PY" manage.py runserver "$BIND"
+fi

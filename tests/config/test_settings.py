@@ -80,3 +80,22 @@ def test_production_collects_the_static_files(tmp_path):
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "maps/vendor/leaflet/leaflet.js" in manifest
     assert list(tmp_path.glob("maps/vendor/leaflet/leaflet.*.js.gz"))
+
+
+def test_make_runs_settings_are_productions_over_plain_http():
+    """`make run` serves the production settings on loopback: DEBUG off, whitenoise, strong
+    secrets required; only what plain HTTP needs differs (no redirect, cookies without Secure)."""
+    shown = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.YIZHAN_DEMO, "
+        "'whitenoise.middleware.WhiteNoiseMiddleware' in s.MIDDLEWARE)",
+        env=production_env(DJANGO_SETTINGS_MODULE="config.settings.run"),
+    )
+    assert shown.stdout.split()[-6:] == ["False", "False", "False", "False", "True", "True"]
+    weak = manage(
+        "check",
+        env=production_env(DJANGO_SETTINGS_MODULE="config.settings.run", DJANGO_SECRET_KEY="x"),
+    )
+    assert weak.returncode != 0
