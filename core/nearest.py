@@ -15,7 +15,7 @@ import functools
 import math
 from collections.abc import Callable, Sequence
 
-from django.db import connection
+from core.routers import read_connection
 
 # WGS-84: semi-major axis, first eccentricity squared, and the shortest metres per degree of
 # latitude (the meridian at the equator).
@@ -107,8 +107,9 @@ def nearest_rows(
         conditions, params = f"({conditions}) AND {within}", [*params, *within_params]
     sql = knn_statement(table, columns, conditions)
     k = first_round_candidates(limit, lat)
+    database = read_connection()  # a replica where there are some (core.routers)
     while True:
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute(sql, knn_params(lon, lat, params, k))
             candidates = cursor.fetchall()
         ranked = sorted(candidates, key=lambda row: (row[1], *tie_break(row[2:])))

@@ -18,13 +18,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.db.models import Union
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point, Polygon
-from django.db import connection
 from django.db.models import Avg, Count, Min, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core.localtime import LOCAL_TZ
 from core.nearest import WGS84_SPHEROID, nearest_rows
+from core.routers import read_connection
 from stations.cells import (
     FIRST_STATION_ZOOM,
     FIRST_STORED_ZOOM,
@@ -126,7 +126,7 @@ def exceptions_since(moment: dt.datetime | None) -> dt.date:
 
 def _views(where: str, value: Any, moment: dt.datetime | None) -> list[StationView]:
     sql = f"SELECT {STATION_VIEW_COLUMNS} FROM stations_station s WHERE {where}"
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [exceptions_since(moment), value])
         return [StationView(*row) for row in cursor.fetchall()]
 
@@ -395,7 +395,7 @@ def station_coverage(*, city: str, target_m: float = 1000, max_cells: int = 4000
 
     The nearest is the geodesically nearest of the 8 nearest by the index's planar distance:
     a map's colours, not the exact nearest-station query (``station_nearest_list``)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT ST_Area(g::geography), ST_Y(ST_Centroid(g)) FROM"
             " (SELECT ST_Union(boundary) AS g FROM stations_adminarea WHERE city = %s) city",

@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "core.transfer.ApiCompression",
     "core.transfer.PublicCaching",
     "core.middleware.DatabaseFaultMiddleware",
+    "core.routers.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +92,17 @@ DATABASES["default"]["ENGINE"] = "config.database"
 # 181 ms with it (33 ms of it compiling) and 85 ms without; the nearest query is never costly
 # enough to be compiled.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Read replicas: streaming standbys of the primary (DATABASE_REPLICA_URLS, comma-separated),
+# read by the selectors; writes, and a client's reads just after it wrote, stay on the primary
+# (core/routers.py).
+for _index, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
+    DATABASES[f"replica_{_index}"] = environ.Env.db_url_config(_url) | {
+        "ENGINE": DATABASES["default"]["ENGINE"],
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.routers.PrimaryReplicaRouter"]
+YIZHAN_READ_YOUR_WRITES_SECONDS = env.int("YIZHAN_READ_YOUR_WRITES_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

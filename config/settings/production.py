@@ -13,8 +13,9 @@ YIZHAN_PHONE_HASH_KEYS = [
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 # Reconnecting on every request costs most of the throughput (≈600 → ≈80 req/s measured).
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
+for _database in DATABASES.values():  # the primary and each replica
+    _database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
+    _database["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
 
 # Static files (Leaflet, Swagger UI...) served by the app itself, compressed and cache-busted.
 MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")

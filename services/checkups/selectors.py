@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from core.localtime import LOCAL_TZ, local_midnight
 from core.nearest import nearest_rows
+from core.routers import read_connection
 from services.checkups.models import Booking, CheckupEvent, Van
 from stations.conditions import Condition, where_clause
 from stations.models import AdminArea, Station
@@ -260,6 +260,6 @@ def checkup_numbers(*, city: str, months: int, now: dt.datetime) -> list[MonthNu
         "metres": COVERED_KM * 1000,
         "window": dt.timedelta(days=COVERED_DAYS),
     }
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(CHECKUP_NUMBERS_SQL, params)
         return [MonthNumbers(*row) for row in cursor.fetchall()]
