@@ -84,6 +84,11 @@ VARIANTS = {
 FILTERED = ("map_day", "map_night", "map_rare")  # each within 25% of "map"
 FILTERED_SHARE = 0.75
 ENDPOINTS = {"textbook": "/bench/textbook/nearest/", "yizhan": "/api/v1/stations/nearest/"}
+# "Which schemes cover me, and where do I claim?" from the query points, on the demo data
+# (its schemes and claim points): a courier who is not a union member, the common case.
+BENEFITS = {"benefits": "/api/v1/benefits/eligible/"}
+BENEFITS_QUERY = {"eligible": {"occupation": "courier", "union_member": "false"}}
+BENEFITS_RPS = 800
 # Each thread walks the query points in order from a random start, asking for gzip.
 WRK_SCRIPT = """
 local paths = {}
@@ -366,6 +371,15 @@ def target_lines(results: dict) -> list[str]:
         )
         ratio = round(ours[2]["rps"] / textbook[2]["rps"], 2)
         check("endpoint ≥ 2.5× textbook at 1M, 2 connections", ratio >= 2.5, f"{ratio}×")
+    benefits = results.get("demo", {}).get("http", {}).get("benefits")
+    if benefits:
+        figure = benefits["eligible"][2]
+        check(
+            f"benefits eligible ≥ {BENEFITS_RPS} req/s on the demo data, 2 connections (its "
+            "queries do not grow with the schemes: tests/config/test_query_budgets.py)",
+            figure["rps"] >= BENEFITS_RPS,
+            f"{figure['rps']} req/s, p50 {figure['p50_ms']} ms, p99 {figure['p99_ms']} ms",
+        )
     planning = results.get("planning")
     if planning:
         check(
@@ -503,15 +517,20 @@ def main() -> None:
         from bench.abuse import demo_database  # imports this module: after it is loaded
 
         demo_variants = {name: VARIANTS[name] for name in ("map", *FILTERED)}
+        demo = demo_database()
         results["demo"] = {
             "http": http_figures(
-                demo_database(),
+                demo,
                 points,
                 Path(workdir),
                 demo_variants,
                 endpoints={"yizhan": ENDPOINTS["yizhan"]},
             )
         }
+        say("demo data: benefits eligibility")
+        results["demo"]["http"] |= http_figures(
+            demo, points, Path(workdir), BENEFITS_QUERY, endpoints=BENEFITS
+        )
         if BROWSE_SIZE in sizes:
             say(f"{BROWSE_SIZE:,} stations: browsing the map (city and national views)")
             from bench.browse import browse_figures  # imports this module: after it is loaded

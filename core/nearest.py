@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from core.routers import read_connection
 
@@ -88,6 +89,31 @@ def knn_params(lon: float, lat: float, where_params: Sequence, k: int) -> list:
     return [lon, lat, point_sql(lon, lat), *where_params, lon, lat, k]
 
 
+def settled_answer(
+    candidates: Sequence[tuple],
+    *,
+    k: int,
+    limit: int,
+    lat: float,
+    radius_m: float | None,
+    tie_break: Callable[[tuple], tuple],
+) -> list[tuple] | None:
+    """The exact answer from one round of ``k`` index candidates (planar distance, metres,
+    *columns), or None when the candidates cannot prove it (take more). Every row closer than
+    the answer's last lies within a planar radius the farthest candidate reaches."""
+    ranked = sorted(candidates, key=lambda row: (row[1], *tie_break(row[2:])))
+    if radius_m is not None:
+        ranked = [row for row in ranked if row[1] <= radius_m]
+    answer = [row[1:] for row in ranked[:limit]]
+    if len(candidates) < k:
+        return answer  # every row passing the filters was a candidate
+    target = answer[-1][0] if len(answer) == limit else (radius_m or math.inf)
+    reach = target + 1.0
+    if max(row[0] for row in candidates) >= reach / metres_per_degree_floor(lat, reach):
+        return answer
+    return None
+
+
 def nearest_rows(
     *,
     table: str,
@@ -112,14 +138,56 @@ def nearest_rows(
         with database.cursor() as cursor:
             cursor.execute(sql, knn_params(lon, lat, params, k))
             candidates = cursor.fetchall()
-        ranked = sorted(candidates, key=lambda row: (row[1], *tie_break(row[2:])))
-        if radius_m is not None:
-            ranked = [row for row in ranked if row[1] <= radius_m]
-        answer = [row[1:] for row in ranked[:limit]]
-        if len(candidates) < k:
-            return answer  # every row passing the filters was a candidate
-        target = answer[-1][0] if len(answer) == limit else (radius_m or math.inf)
-        reach = target + 1.0
-        if candidates[-1][0] >= reach / metres_per_degree_floor(lat, reach):
+        answer = settled_answer(
+            candidates, k=k, limit=limit, lat=lat, radius_m=radius_m, tie_break=tie_break
+        )
+        if answer is not None:
             return answer
         k *= 4
+
+
+@dataclass(frozen=True)
+class NearestQuery:
+    """One question for :func:`nearest_rows_many`: as :func:`nearest_rows`, without a radius."""
+
+    table: str
+    columns: str
+    where: tuple[str, Sequence]
+    lon: float
+    lat: float
+    limit: int
+    tie_break: Callable[[tuple], tuple]
+
+
+def nearest_rows_many(queries: Sequence[NearestQuery]) -> list[list[tuple]]:
+    """The answers of :func:`nearest_rows` to several questions in one round trip (their
+    candidate statements joined by UNION ALL, each tagged with its number), so that a page
+    asking for the nearest claim points of every scheme costs one query, not one per scheme.
+    A question its candidates cannot settle is asked again, alone with the others unsettled,
+    with four times as many."""
+    ks = [first_round_candidates(query.limit, query.lat) for query in queries]
+    answers: list[list[tuple] | None] = [None] * len(queries)
+    database = read_connection()
+    while pending := [index for index, answer in enumerate(answers) if answer is None]:
+        parts, params = [], []
+        for index in pending:
+            query = queries[index]
+            statement = knn_statement(query.table, query.columns, query.where[0])
+            parts.append(f"(SELECT {index:d}, candidate.* FROM ({statement}) AS candidate)")
+            params += knn_params(query.lon, query.lat, query.where[1], ks[index])
+        with database.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+        for index in pending:
+            query = queries[index]
+            candidates = [row[1:] for row in rows if row[0] == index]
+            answers[index] = settled_answer(
+                candidates,
+                k=ks[index],
+                limit=query.limit,
+                lat=query.lat,
+                radius_m=None,
+                tie_break=query.tie_break,
+            )
+            ks[index] *= 4
+    return answers  # type: ignore[return-value]  # every one settled

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core.localtime import LOCAL_TZ
-from core.nearest import WGS84_SPHEROID, nearest_rows
+from core.nearest import WGS84_SPHEROID, NearestQuery, nearest_rows, nearest_rows_many
 from core.routers import read_connection
 from stations.cells import (
     FIRST_STATION_ZOOM,
@@ -182,6 +182,39 @@ def station_nearest_list(
         tie_break=lambda columns: (columns[1],),
     )
     return [StationRef(pk, code, version, metres) for metres, pk, code, version in rows]
+
+
+@dataclass(frozen=True)
+class StationsWanted:
+    """One list of :func:`station_nearest_lists`: the ``limit`` nearest of these kinds, in
+    these cities (any, when empty)."""
+
+    kinds: Sequence[str] = ()
+    cities: Sequence[str] = ()
+    limit: int = 3
+
+
+def station_nearest_lists(
+    *, lon: float, lat: float, wanted: Sequence[StationsWanted]
+) -> list[list[StationRef]]:
+    """Several of :func:`station_nearest_list`'s answers from one point, in one query whatever
+    their number (:func:`core.nearest.nearest_rows_many`)."""
+    queries = [
+        NearestQuery(
+            table=STATION_TABLE,
+            columns="id, code, version",
+            where=where_clause(station_conditions(kinds=one.kinds, cities=one.cities)),
+            lon=lon,
+            lat=lat,
+            limit=one.limit,
+            tie_break=lambda columns: (columns[1],),
+        )
+        for one in wanted
+    ]
+    return [
+        [StationRef(pk, code, version, metres) for metres, pk, code, version in rows]
+        for rows in nearest_rows_many(queries)
+    ]
 
 
 def station_list(
@@ -460,13 +493,23 @@ def known_cities() -> list[str]:
     return list(AdminArea.objects.order_by("city").values_list("city", flat=True).distinct())
 
 
-def region_cities(*, level: str, name: str) -> list[str]:
-    """The cities a region spans (empty for the whole country)."""
-    areas = AdminArea.objects.order_by("city")
-    if level == "province":
-        return list(areas.filter(province=name).values_list("city", flat=True).distinct())
-    if level == "city":
-        return [name]
-    if level == "county":
-        return list(areas.filter(name=name).values_list("city", flat=True).distinct())
-    return []
+def regions_cities(regions: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+    """The cities each region (level, name) spans, empty for the whole country; in one query
+    for all the provinces and counties asked about (a city is its own)."""
+    regions = set(regions)
+    wanted = Q(pk__in=[])
+    for level, name in regions:
+        if level == "province":
+            wanted |= Q(province=name)
+        elif level == "county":
+            wanted |= Q(name=name)
+    areas = list(AdminArea.objects.filter(wanted).values_list("province", "name", "city"))
+    found: dict[tuple[str, str], list[str]] = {}
+    for level, name in regions:
+        if level == "city":
+            found[(level, name)] = [name]
+            continue
+        column = {"province": 0, "county": 1}.get(level)
+        cities = {area[2] for area in areas if column is not None and area[column] == name}
+        found[(level, name)] = sorted(cities)
+    return found

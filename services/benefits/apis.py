@@ -25,12 +25,13 @@ from services.benefits.models import BenefitScheme
 from services.benefits.selectors import (
     Assessment,
     Eligibility,
+    StationsNearby,
     benefit_schemes,
-    stations_near,
+    stations_nearby,
     worker_eligibility,
 )
 from services.benefits.serializers import EligibleInput, SchemeFilterInput
-from stations.selectors import Place, place_at, place_of_city, region_cities
+from stations.selectors import place_at, place_of_city
 
 # Where to join the union, in order of preference: a union service centre, else a union
 # station, in the worker's city. Never a bank's or a company's "workers' harbour": joining is
@@ -48,33 +49,15 @@ def station_output(found: dict[str, Any], crs: str) -> dict[str, Any]:
     return found | {"location": point_output(location.x, location.y, crs)}
 
 
-def where_to_join(place: Place | None, crs: str) -> dict[str, Any] | None:
-    if place is None:
-        return None
-    for kinds in JOIN_UNION_KINDS:
-        found = stations_near(
-            lon=place.lon, lat=place.lat, kinds=kinds, cities=[place.city], limit=1
-        )
-        if found:
-            return station_output(found[0], crs)
-    return None
-
-
 def covered_output(
-    assessment: Assessment, *, place: Place | None, crs: str, english: bool
+    assessment: Assessment, *, nearby: StationsNearby, crs: str, english: bool
 ) -> dict[str, Any]:
     """A scheme that covers the worker, with the nearest claim points in its region."""
-    scheme = assessment.scheme
-    points = []
-    if place and scheme.claim_point_kinds:
-        cities = region_cities(level=scheme.region_level, name=scheme.region_name)
-        points = stations_near(
-            lon=place.lon, lat=place.lat, kinds=scheme.claim_point_kinds, cities=cities
-        )
-    return cover_output(scheme, english) | {
+    points = nearby.claim_points.get(assessment.scheme.pk, [])
+    return cover_output(assessment.scheme, english) | {
         "state": assessment.state,
         "next_step": next_step(assessment, english),
-        "claim_points": [station_output(p, crs) for p in points],
+        "claim_points": [station_output(point, crs) for point in points],
     }
 
 
@@ -152,7 +135,8 @@ def eligibility_output(
     found: Eligibility, *, crs: str, english: bool, from_where: str
 ) -> dict[str, Any]:
     place, worker, occupation = found.place, found.worker, found.occupation
-    join_at = where_to_join(place, crs) if found.membership_missing else None  # once for all
+    nearby = stations_nearby(found, join_union_kinds=JOIN_UNION_KINDS)
+    join_at = station_output(nearby.join_at, crs) if nearby.join_at else None
     return {
         "worker": {
             "occupation": {
@@ -178,7 +162,7 @@ def eligibility_output(
         "crs": crs,
         "distances_from": from_where,
         "covered": [
-            covered_output(a, place=place, crs=crs, english=english) for a in found.covered
+            covered_output(a, nearby=nearby, crs=crs, english=english) for a in found.covered
         ],
         "not_covered_yet": [
             not_covered_output(a, join_at=join_at, english=english) for a in found.in_state(NOT_YET)

@@ -21,7 +21,7 @@ from services.benefits.eligibility import (
 )
 from services.benefits.models import BenefitScheme, Occupation
 from stations.models import Station
-from stations.selectors import Place, station_nearest_list
+from stations.selectors import Place, StationsWanted, regions_cities, station_nearest_lists
 
 
 def scheme_terms(scheme: BenefitScheme) -> Terms:
@@ -148,22 +148,59 @@ def benefit_schemes(
     return list(schemes)
 
 
-def stations_near(
-    *, lon: float, lat: float, kinds: Sequence[str], cities: Sequence[str], limit: int = 3
-) -> list[dict]:
-    """The nearest stations of these kinds (in these cities, if any), with distance."""
-    refs = station_nearest_list(lon=lon, lat=lat, kinds=kinds, cities=cities, limit=limit)
-    stations = Station.objects.in_bulk([ref.id for ref in refs])
+def stations_near_many(
+    *, lon: float, lat: float, wanted: Sequence[StationsWanted]
+) -> list[list[dict]]:
+    """For each list wanted, the nearest stations of its kinds (in its cities, if any) with
+    their distance: two queries in all, whatever the number of lists."""
+    lists = station_nearest_lists(lon=lon, lat=lat, wanted=wanted)
+    stations = Station.objects.in_bulk([ref.id for refs in lists for ref in refs])
     return [
-        {
-            "code": ref.code,
-            "name": stations[ref.id].name,
-            "kind": stations[ref.id].kind,
-            "address": stations[ref.id].address,
-            "phone": stations[ref.id].phone,
-            "location": stations[ref.id].location,
-            "distance_m": round(ref.distance_m, 1),
-            "is_synthetic": stations[ref.id].is_synthetic,
-        }
-        for ref in refs
+        [
+            {
+                "code": ref.code,
+                "name": stations[ref.id].name,
+                "kind": stations[ref.id].kind,
+                "address": stations[ref.id].address,
+                "phone": stations[ref.id].phone,
+                "location": stations[ref.id].location,
+                "distance_m": round(ref.distance_m, 1),
+                "is_synthetic": stations[ref.id].is_synthetic,
+            }
+            for ref in refs
+        ]
+        for refs in lists
     ]
+
+
+@dataclass(frozen=True)
+class StationsNearby:
+    """The stations an eligibility answer shows: each covering scheme's nearest claim points
+    in its region (by scheme id), and the first station found of ``join_union_kinds`` in the
+    worker's city, where to join the union."""
+
+    claim_points: dict[int, list[dict]]
+    join_at: dict | None
+
+
+def stations_nearby(
+    found: Eligibility, *, join_union_kinds: Sequence[Sequence[str]]
+) -> StationsNearby:
+    """Found together in three queries, whatever the number of schemes: the regions' cities,
+    the nearest stations of every list, their rows."""
+    place = found.place
+    if place is None:
+        return StationsNearby({}, None)
+    covered = [a.scheme for a in found.covered if a.scheme.claim_point_kinds]
+    regions = regions_cities((s.region_level, s.region_name) for s in covered)
+    wanted = [
+        StationsWanted(kinds=s.claim_point_kinds, cities=regions[(s.region_level, s.region_name)])
+        for s in covered
+    ]
+    if found.membership_missing:  # in order of preference
+        wanted += [StationsWanted(kinds, [place.city], limit=1) for kinds in join_union_kinds]
+    lists = stations_near_many(lon=place.lon, lat=place.lat, wanted=wanted) if wanted else []
+    join_at = next((points[0] for points in lists[len(covered) :] if points), None)
+    return StationsNearby(
+        {scheme.pk: points for scheme, points in zip(covered, lists, strict=False)}, join_at
+    )

@@ -3,7 +3,9 @@ query per row (or per anything) fails here. Each is asked twice and counted the 
 a long-running worker serves it (per-process caches such as the amenity codes are warm)."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from core.roles import Role
@@ -35,9 +37,10 @@ BUDGETS = [
     ("anyone", f"/api/v1/checkups/upcoming.ics?{LANZHOU}", 2),
     ("anyone", "/api/v1/benefits/schemes/", 2),  # schemes, their occupations
     ("anyone", "/api/v1/benefits/schemes/{scheme}/", 2),
-    # Eligibility grows with the schemes found: the nearest claim points are looked up per
-    # covered scheme, and where to join the union once (known; to be batched).
-    ("anyone", f"/api/v1/benefits/eligible/?{SHENZHEN}&occupation=courier&union_member=false", 8),
+    # Eligibility: the names of occupations, the place, the occupation, the schemes and their
+    # occupations, the regions' cities, every nearest list at once, their stations (see below:
+    # the same whatever the number of schemes).
+    ("anyone", f"/api/v1/benefits/eligible/?{SHENZHEN}&occupation=courier&union_member=false", 7),
     ("anyone", "/api/v1/benefits/eligible/?city=兰州市&occupation=courier&union_member=true", 9),
     ("organiser", "/api/v1/organisers/vans/", 3),  # token, user's groups, vans
     ("organiser", "/api/v1/organisers/events/", 4),  # token, groups, count, page
@@ -70,3 +73,29 @@ def test_query_budget(clients, django_assert_num_queries, who, path, queries):
     assert client.get(url).status_code == 200
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/benefits/eligible/?{SHENZHEN}&occupation=courier&union_member=false",
+        "/api/v1/benefits/eligible/?city=兰州市&occupation=courier&union_member=true",
+    ],
+)
+def test_eligibility_costs_the_same_whatever_the_number_of_schemes(clients, path):
+    def answered() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = clients["anyone"].get(path).json()
+        return len(queries), len(body["covered"]) + len(body["not_covered_yet"])
+
+    clients["anyone"].get(path)  # the catalogues' caches warm
+    before, schemes_before = answered()
+    for copy in range(1, 4):  # four times the schemes, each with its claim points
+        for original in list(BenefitScheme.objects.exclude(code__contains="-copy")):
+            occupations = list(original.occupations.all())
+            original.pk, original.code = None, f"{original.code}-copy{copy}"
+            original.save()
+            original.occupations.set(occupations)
+    after, schemes_after = answered()
+    assert schemes_after == 4 * schemes_before > 0
+    assert after == before

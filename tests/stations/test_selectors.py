@@ -5,13 +5,19 @@ import re
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from geographiclib.geodesic import Geodesic
 
 from core.localtime import LOCAL_TZ
 from core.nearest import first_round_candidates, knn_params, knn_statement
 from stations.conditions import filter_queryset, open_at, station_conditions, where_clause
 from stations.models import OpeningPeriod, Station
-from stations.selectors import station_nearest_list, station_views
+from stations.selectors import (
+    StationsWanted,
+    station_nearest_list,
+    station_nearest_lists,
+    station_views,
+)
 from tests.stations.factories import (
     OpeningExceptionFactory,
     OpeningPeriodFactory,
@@ -76,6 +82,36 @@ def test_nearest_matches_a_brute_force_geodesic_oracle_on_random_points():
         assert [s.code for s in got] == [c for c, _ in expected]
         for station, (_, metres) in zip(got, expected, strict=True):
             assert station.distance_m == pytest.approx(metres, abs=0.001)
+
+
+def test_several_lists_in_one_query_are_each_exact_and_widened_alone():
+    """station_nearest_lists: each answer as station_nearest_list gives it, the lists in one
+    query, and a second round only for a list its first candidates could not settle."""
+    rng = random.Random(7)
+    kinds = ["union_station", "union_service_centre"]
+    for i in range(200):
+        point = Point(rng.uniform(113.8, 114.4), rng.uniform(22.45, 22.8), srid=4326)
+        StationFactory(code=f"R{i:04d}", location=point, kind=kinds[i % 2])
+    for i in range(30):  # planar-nearer, geodesically farther: the last list needs more
+        StationFactory(code=f"N{i:02d}", location=Point(114.0, 22.5095, srid=4326))
+    StationFactory(code="EAST", location=Point(114.0100, 22.5, srid=4326))
+    wanted = [
+        StationsWanted(kinds=["union_station"], limit=3),
+        StationsWanted(kinds=["union_service_centre"], cities=["深圳市"], limit=5),
+        StationsWanted(kinds=["no_such_kind"], limit=2),
+        StationsWanted(limit=1),
+    ]
+    with CaptureQueriesContext(connection) as rounds:
+        lists = station_nearest_lists(lon=114.0, lat=22.5, wanted=wanted)
+    # One round for all four; then the last alone, with 4× the candidates, until settled.
+    assert rounds[0]["sql"].count("UNION ALL") == 3
+    assert len(rounds) > 1 and all("UNION ALL" not in r["sql"] for r in rounds[1:])
+    for one, got in zip(wanted, lists, strict=True):
+        alone = station_nearest_list(
+            lon=114.0, lat=22.5, kinds=one.kinds, cities=one.cities, limit=one.limit
+        )
+        assert got == alone
+    assert lists[2] == [] and len(lists[3]) == 1
 
 
 def test_ties_are_broken_by_code():
