@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
+from core.catalogues import KeptCatalogue
 from core.jobs import job_run
 from core.models import Job
 from stations.demo_data import LoadReport, demo_data_load
@@ -105,10 +106,13 @@ def first_language():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Throttle counters (and anything else cached) do not leak from one test to the next."""
+    """Throttle counters, kept catalogues (and anything else cached) do not leak from one test
+    to the next, whose database has rolled back."""
     cache.clear()
+    KeptCatalogue.clear_all()
     yield
     cache.clear()
+    KeptCatalogue.clear_all()
 
 
 @pytest.fixture

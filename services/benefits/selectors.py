@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from core.catalogues import KeptCatalogue
 from core.localtime import local_today
 from services.benefits.eligibility import (
     NOT_YET,
@@ -103,8 +104,9 @@ def worker_eligibility(
     place: Place | None,
     english: bool,
 ) -> Eligibility:
-    """Assess every scheme for a worker of ``occupation_code`` at ``place``."""
-    occupation = Occupation.objects.get(pk=occupation_code)
+    """Assess every scheme for a worker of ``occupation_code`` (a code the input validated:
+    :func:`occupation_names`) at ``place``."""
+    occupation = occupation_names()[normalised(occupation_code)]
     worker = Worker(
         occupation=occupation.code,
         union_member=union_member,
@@ -115,7 +117,7 @@ def worker_eligibility(
         district=place and place.district,
         today=local_today(),
     )
-    schemes = benefit_schemes()
+    schemes = ALL_SCHEMES.get()
     names = {
         o.code: (o.name_en if english else o.name) for s in schemes for o in s.occupations.all()
     }
@@ -126,13 +128,28 @@ def normalised(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
 
 
-def occupation_names() -> dict[str, Occupation]:
-    """Every way of naming an occupation (code, zh/en names, synonyms), normalised."""
+def _occupation_names() -> dict[str, Occupation]:
     names: dict[str, Occupation] = {}
     for occupation in Occupation.objects.all():
         for name in [occupation.code, occupation.name, occupation.name_en, *occupation.synonyms]:
             names.setdefault(normalised(name), occupation)
     return names
+
+
+def _all_schemes() -> list[BenefitScheme]:
+    return list(BenefitScheme.objects.prefetch_related("occupations").order_by("code"))
+
+
+CATALOGUE_SECONDS = 60
+OCCUPATION_NAMES = KeptCatalogue(_occupation_names, seconds=CATALOGUE_SECONDS)
+ALL_SCHEMES = KeptCatalogue(_all_schemes, seconds=CATALOGUE_SECONDS)
+"""Every answer reads both; they change a few times a year (services.benefits.apps clears them
+when this process changes them; other processes see a change within a minute)."""
+
+
+def occupation_names() -> dict[str, Occupation]:
+    """Every way of naming an occupation (code, zh/en names, synonyms), normalised."""
+    return OCCUPATION_NAMES.get()
 
 
 def benefit_schemes(

@@ -1,0 +1,42 @@
+"""Catalogues kept by the process: loaded once, again after a change in this process (signals)
+or once their time is up."""
+
+import pytest
+
+from core.catalogues import KeptCatalogue
+from services.benefits.models import BenefitScheme
+from services.benefits.selectors import ALL_SCHEMES
+from services.benefits.services import benefit_schemes_load
+
+
+def counting_catalogue(seconds: float) -> tuple[KeptCatalogue, list]:
+    loads: list = []
+    catalogue = KeptCatalogue(lambda: loads.append(1) or len(loads), seconds=seconds)
+    return catalogue, loads
+
+
+def test_loaded_once_until_cleared():
+    catalogue, loads = counting_catalogue(seconds=60)
+    assert catalogue.get() == catalogue.get() == 1
+    catalogue.clear()
+    assert catalogue.get() == 2 and len(loads) == 2
+
+
+def test_loaded_again_once_its_time_is_up():
+    catalogue, loads = counting_catalogue(seconds=0)
+    catalogue.get()
+    catalogue.get()
+    assert len(loads) == 2
+
+
+@pytest.mark.django_db
+def test_a_scheme_changed_in_this_process_is_seen_at_once():
+    benefit_schemes_load()
+    before = ALL_SCHEMES.get()
+    scheme = BenefitScheme.objects.order_by("code").first()
+    scheme.name = "新名称"
+    scheme.save()
+    assert [s.name for s in ALL_SCHEMES.get() if s.pk == scheme.pk] == ["新名称"]
+    scheme.occupations.clear()
+    assert not next(s for s in ALL_SCHEMES.get() if s.pk == scheme.pk).occupations.all()
+    assert before is not ALL_SCHEMES.get()
