@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.archive import rows_archive
 from core.exceptions import Refused
 from stations.models import (
     AdminArea,
@@ -377,3 +378,13 @@ def planner_statistics_refresh() -> None:
     with connection.cursor() as cursor:
         for model in (Station, StationAmenity, OpeningPeriod, OpeningException):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+def station_history_archive(*, before: dt.datetime) -> int:
+    """Move the changes made before ``before`` to the history's archive table (see
+    core.archive); returns how many moved."""
+    return rows_archive(
+        table="stations_stationchange",
+        old_rows="SELECT id FROM stations_stationchange WHERE at < %s ORDER BY at",
+        params=[before],
+    )

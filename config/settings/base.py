@@ -103,6 +103,10 @@ for _index, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
     }
 DATABASE_ROUTERS = ["core.routers.PrimaryReplicaRouter"]
 YIZHAN_READ_YOUR_WRITES_SECONDS = env.int("YIZHAN_READ_YOUR_WRITES_SECONDS", default=5)
+# How long the stations' change history and the bookings of ended events stay in their live
+# tables before `archive_station_history` / `archive_bookings` move them to the archive tables.
+YIZHAN_HISTORY_ONLINE_DAYS = env.int("YIZHAN_HISTORY_ONLINE_DAYS", default=730)
+YIZHAN_BOOKINGS_ONLINE_DAYS = env.int("YIZHAN_BOOKINGS_ONLINE_DAYS", default=730)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

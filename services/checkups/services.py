@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
+from core.archive import rows_archive
 from core.exceptions import Refused
 from core.localtime import LOCAL_TZ, local_midnight
 from core.phones import phone_digests
@@ -200,6 +201,19 @@ def booking_attendance_record(
     booking.no_show_at = now if attendance == Attendance.DID_NOT_COME else None
     booking.save(update_fields=["checked_in_at", "no_show_at"])
     return booking
+
+
+def bookings_archive(*, ended_before: dt.datetime) -> int:
+    """Move the bookings of events that ended before ``ended_before`` to the bookings' archive
+    table (see core.archive); the events stay. Returns how many moved."""
+    return rows_archive(
+        table="services_booking",
+        old_rows=(
+            "SELECT b.id FROM services_booking b JOIN services_checkupevent e"
+            " ON e.id = b.event_id WHERE e.ends_at < %s"
+        ),
+        params=[ended_before],
+    )
 
 
 class VisitRefused(Refused):

@@ -16,6 +16,8 @@ from services.checkups.models import CheckupEvent, Van
 from services.planning.models import TourProposal
 
 BEFORE_THE_MOVE = [("services", "0008_occupation_synonyms_that_over_match")]
+# Tables made by the apps' later migrations (unapplied when going back to before the move).
+MADE_AFTER_THE_MOVE = {"services_booking_archive"}
 
 
 def migrate(targets) -> MigrationExecutor:
@@ -26,7 +28,7 @@ def migrate(targets) -> MigrationExecutor:
 
 def tables() -> set[str]:
     with connection.cursor() as cursor:
-        return set(connection.introspection.table_names(cursor))
+        return set(connection.introspection.table_names(cursor)) - MADE_AFTER_THE_MOVE
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
