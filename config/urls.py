@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("services.checkups.urls")),
     path("", include("services.planning.urls")),
     path("", include("services.benefits.urls")),
+    path("", include("services.reports.urls")),
 ]
 
 urlpatterns = [

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from core.coordinates import Crs, from_wgs84, to_wgs84
 from core.localtime import LOCAL_TZ
+from core.phones import normalise_mobile
 
 MAX_LIMIT = 100
 
@@ -163,3 +164,15 @@ def point_echo(lon: float, lat: float, crs: str) -> dict[str, list[float]]:
 
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+
+
+class MobileNumberField(serializers.CharField):
+    default_error_messages = {
+        "invalid": _("Give a mainland China mobile number (11 digits, 13x–19x).")
+    }
+
+    def to_internal_value(self, data):
+        phone = normalise_mobile(super().to_internal_value(data))
+        if phone is None:
+            self.fail("invalid")
+        return phone

@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("checkups", ()),
         ("planning", ()),
         ("benefits", ()),
+        ("reports", ()),
         ("auth", ("user", "group")),
     ),
 }

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "services.checkups",
     "services.planning",
     "services.benefits",
+    "services.reports",
     "maps",
 ]
 
@@ -147,6 +148,7 @@ REST_FRAMEWORK = {
         "booking_event": env("YIZHAN_BOOKING_EVENT_RATE", default="120/hour"),
         "export": env("YIZHAN_EXPORT_RATE", default="30/hour"),
         "coverage": env("YIZHAN_COVERAGE_RATE", default="120/hour"),
+        "report": env("YIZHAN_REPORT_RATE", default="30/hour"),
     },
     # How many reverse proxies of ours add to X-Forwarded-For (0: the socket's address is the
     # client's, and a client-sent X-Forwarded-For is ignored).

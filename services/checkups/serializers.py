@@ -19,12 +19,12 @@ from core.fields import (
     TIME_FORMATS,
     CatalogueCodesField,
     LocalDateTimeField,
+    MobileNumberField,
     PositionInput,
     point_output,
 )
 from core.language import is_english
 from core.localtime import LOCAL_TZ, local_iso
-from core.phones import normalise_mobile
 from services.checkups.models import Booking, CheckupEvent, CheckupKind, Van
 from stations.models import Station
 
@@ -60,18 +60,6 @@ class UpcomingInput(PositionInput):
         if starts_to - starts_from > MAX_WINDOW:
             raise serializers.ValidationError({"to": [_("At most 366 days after “from”.")]})
         return attrs
-
-
-class MobileNumberField(serializers.CharField):
-    default_error_messages = {
-        "invalid": _("Give a mainland China mobile number (11 digits, 13x–19x).")
-    }
-
-    def to_internal_value(self, data):
-        phone = normalise_mobile(super().to_internal_value(data))
-        if phone is None:
-            self.fail("invalid")
-        return phone
 
 
 class BookingInput(serializers.Serializer):

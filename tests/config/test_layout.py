@@ -14,9 +14,17 @@ MAY_IMPORT = {
     "stations": {"core"},
     "services.checkups": {"core", "stations"},
     "services.benefits": {"core", "stations"},
+    "services.reports": {"core", "stations"},
     # planning reads the occupations catalogue (benefits) to check who may come to its visits
     "services.planning": {"core", "stations", "services.checkups", "services.benefits"},
-    "maps": {"core", "stations", "services.checkups", "services.benefits", "services.planning"},
+    "maps": {
+        "core",
+        "stations",
+        "services.checkups",
+        "services.benefits",
+        "services.planning",
+        "services.reports",
+    },
 }
 
 

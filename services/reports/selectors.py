@@ -1,0 +1,70 @@
+"""The trust rule: what workers' reports make workers see about a station.
+
+A problem (closed, no water…) is shown as "有人报告…" once ``PROBLEM_CLIENTS`` different clients
+have reported it within the last ``WINDOW`` (older reports no longer count: they decay), unless,
+since then, ``ALL_GOOD_CLIENTS`` different clients have said everything is fine (which clears
+every problem reported before), a manager has confirmed the station ("everything is still true")
+or resolved the reports. One client, however often it reports, is one voice; reports marked as
+spam count for nothing. A report never changes the station's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from services.reports.models import StationReport
+from stations.models import Station
+
+WINDOW = dt.timedelta(hours=24)
+PROBLEM_CLIENTS = 3
+ALL_GOOD_CLIENTS = 2
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A problem enough workers have reported lately."""
+
+    kind: str
+    since: dt.datetime
+    """When the report that made it a notice was made."""
+    latest: dt.datetime
+    clients: int
+
+
+def notices_from(reports: list[StationReport]) -> list[Notice]:
+    """The notices of these open reports of one station (oldest first), by the rule above."""
+    voices: dict[str, dict[str, dt.datetime]] = {}  # kind → client → latest report
+    reached: dict[str, dt.datetime] = {}
+    all_good: set[str] = set()
+    for report in reports:
+        if report.kind == StationReport.Kind.ALL_GOOD:
+            all_good.add(report.client)
+            if len(all_good) >= ALL_GOOD_CLIENTS:
+                voices.clear()
+                reached.clear()
+                all_good.clear()
+            continue
+        clients = voices.setdefault(report.kind, {})
+        clients[report.client] = report.created_at
+        if len(clients) >= PROBLEM_CLIENTS and report.kind not in reached:
+            reached[report.kind] = report.created_at
+    return [
+        Notice(kind, reached[kind], max(voices[kind].values()), len(voices[kind]))
+        for kind in StationReport.Kind.values
+        if kind in reached
+    ]
+
+
+def open_reports(*, station: Station, now: dt.datetime):
+    """The station's reports that still count: within the window, after the station was last
+    confirmed, neither resolved nor spam; oldest first."""
+    since = now - WINDOW
+    if station.last_verified_at is not None and station.last_verified_at > since:
+        since = station.last_verified_at
+    return StationReport.objects.filter(
+        station=station, created_at__gt=since, resolved_at=None, is_spam=False
+    ).order_by("created_at", "id")
+
+
+def station_notices(*, station: Station, now: dt.datetime) -> list[Notice]:
+    return notices_from(list(open_reports(station=station, now=now)))
