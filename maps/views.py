@@ -48,6 +48,8 @@ from services.checkups.selectors import checkups_at_station, van_visits_on
 from services.checkups.serializers import event_feature
 from services.checkups.services import van_travel_time
 from services.planning.selectors import UNCOVERED_DAYS, UNCOVERED_KM, planning_candidates
+from services.reports.models import StationReport
+from services.reports.serializers import notices_output
 from stations.geojson import station_properties
 from stations.jobs import COVERAGE_TARGET_M, coverage_of, coverage_result
 from stations.models import Amenity, Station, StationAmenity
@@ -369,6 +371,16 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
             "statuses": Station.Status.choices,
             "amenity_statuses": StationAmenity.Status.choices,
             "week": week_grid(properties["opening_hours"]["weekly"], english),
+            "reports": {
+                **notices_output(station),
+                "url": reverse("v1:station-reports", args=[station.code]),
+                "texts": {
+                    "sending": _("Sending…"),
+                    "failed": _("Not sent:"),
+                    "offline": _("No connection: check the network, then try again."),
+                },
+            },
+            "report_kinds": StationReport.Kind.choices,
             "texts": {
                 "saved": _("Saved."),
                 "stale": _(

@@ -19,26 +19,11 @@ from core.fields import MobileNumberField
 from core.localtime import local_iso
 from core.throttles import AddressThrottle
 from services.reports.models import StationReport
-from services.reports.selectors import Notice, open_reports, station_notices
+from services.reports.selectors import open_reports
+from services.reports.serializers import notices_output
 from services.reports.services import client_digest, report_create, reports_resolve
 from stations.apis import ManagerApi
 from stations.models import Station
-
-
-def notice_output(notice: Notice) -> dict[str, Any]:
-    label = StationReport.Kind(notice.kind).label
-    return {
-        "kind": notice.kind,
-        "text": _("Workers report: %(problem)s") % {"problem": label},
-        "since": local_iso(notice.since),
-        "latest": local_iso(notice.latest),
-        "clients": notice.clients,
-    }
-
-
-def notices_output(station: Station) -> dict[str, Any]:
-    notices = station_notices(station=station, now=timezone.now())
-    return {"station": station.code, "notices": [notice_output(n) for n in notices]}
 
 
 class ReportThrottle(AddressThrottle):

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
+
+from django.db.models import QuerySet
 
 from services.reports.models import StationReport
-from stations.models import Station
 
 WINDOW = dt.timedelta(hours=24)
 PROBLEM_CLIENTS = 3
@@ -55,16 +57,24 @@ def notices_from(reports: list[StationReport]) -> list[Notice]:
     ]
 
 
-def open_reports(*, station: Station, now: dt.datetime):
+class ReportedStation(Protocol):
+    """A station as a model or as a selector's view (stations.selectors.StationView)."""
+
+    id: int
+    code: str
+    last_verified_at: dt.datetime | None
+
+
+def open_reports(*, station: ReportedStation, now: dt.datetime) -> QuerySet[StationReport]:
     """The station's reports that still count: within the window, after the station was last
     confirmed, neither resolved nor spam; oldest first."""
     since = now - WINDOW
     if station.last_verified_at is not None and station.last_verified_at > since:
         since = station.last_verified_at
     return StationReport.objects.filter(
-        station=station, created_at__gt=since, resolved_at=None, is_spam=False
+        station_id=station.id, created_at__gt=since, resolved_at=None, is_spam=False
     ).order_by("created_at", "id")
 
 
-def station_notices(*, station: Station, now: dt.datetime) -> list[Notice]:
+def station_notices(*, station: ReportedStation, now: dt.datetime) -> list[Notice]:
     return notices_from(list(open_reports(station=station, now=now)))

@@ -1,0 +1,43 @@
+"""A worker reports a problem from a station's page in one tap; once enough workers say the
+same, the page shows it to everyone."""
+
+import pytest
+
+from services.reports.models import StationReport
+from services.reports.services import client_digest, report_create
+from stations.models import Station
+from tests.stations.factories import StationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_a_third_workers_tap_makes_the_problem_seen(open_page):
+    station = StationFactory(code="T-TAP")
+    for address in ("10.8.0.1", "10.8.0.2"):  # two other workers, earlier
+        report_create(station=station, kind="no_water", client=client_digest(address))
+    page = open_page("/stations/T-TAP/", width=390)
+    assert page.locator("#notices li").count() == 0
+    button = page.locator("#reports button.report[data-kind=no_water]")
+    assert button.bounding_box()["height"] >= 44
+    page.click("#reports summary")
+    page.fill("#reports [name=note]", "饮水机没电")
+    button.click()
+    page.wait_for_selector("#report-result.saved")
+    assert page.locator("#notices li").inner_text() == "有人报告：没有水"
+    mine = StationReport.objects.latest("created_at")
+    assert (mine.kind, mine.note, mine.phone_last4) == ("no_water", "饮水机没电", "")
+    assert Station.objects.get(pk=station.pk).version == station.version
+    page.reload()
+    assert page.locator("#notices li[data-kind=no_water]").count() == 1
+    assert page.console_errors == []
+
+
+def test_a_refusal_is_said_in_the_pages_language(open_page):
+    StationFactory(code="T-TAP")
+    page = open_page("/stations/T-TAP/", language="en")
+    page.click("#reports summary")
+    page.fill("#reports [name=phone]", "12345")
+    page.click("#reports button.report[data-kind=closed]")
+    page.wait_for_selector("#report-result.error")
+    assert "mobile number" in page.inner_text("#report-result")
+    assert not StationReport.objects.exists()
