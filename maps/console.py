@@ -28,6 +28,9 @@ from services.checkups.selectors import (
     van_list,
 )
 from services.checkups.serializers import attendee_rows
+from services.reports.models import StationReport
+from services.reports.selectors import StationReports, reports_of_stations
+from services.reports.serializers import notice_output
 from stations.geojson import OpenState
 from stations.models import Station, StationAmenity
 from stations.selectors import (
@@ -52,9 +55,18 @@ class StationRow:
     """When that changes: "open until 18:00", "opens 08:00 (12月3日)", or ""."""
     stale: bool
     out_of_service: list[str]
+    reports: list[StationReport]
+    """Workers' open reports of the station, oldest first."""
+    notices: list[dict]
+    """What those reports show workers (services.reports.serializers.notice_output)."""
 
 
-def station_row(station: StationView, moment: dt.datetime, stale_since: dt.datetime) -> StationRow:
+def station_row(
+    station: StationView,
+    moment: dt.datetime,
+    stale_since: dt.datetime,
+    reports: StationReports | None = None,
+) -> StationRow:
     english = is_english()
     state = OpenState.of(station.schedule(), station.is_open_status, moment)
     change = ""
@@ -76,6 +88,8 @@ def station_row(station: StationView, moment: dt.datetime, stale_since: dt.datet
             for amenity in station.amenities
             if amenity[3] == StationAmenity.Status.OUT_OF_SERVICE
         ],
+        reports=reports.reports if reports else [],
+        notices=[notice_output(notice) for notice in reports.notices] if reports else [],
     )
 
 
@@ -100,12 +114,17 @@ def console_page(request: HttpRequest) -> HttpResponse:
     if context["keeps_stations"]:
         views, total = console_stations(user=user, moment=now, limit=CONSOLE_STATIONS)
         stale_since = stale_before()
+        reports = reports_of_stations(stations=views, now=now)
         context |= {
-            "stations": [station_row(view, now, stale_since) for view in views],
+            "stations": [
+                station_row(view, now, stale_since, reports.get(view.id)) for view in views
+            ],
+            "resolutions": StationReport.Resolution.choices,
             "stations_total": total,
             "changes": station_changes_by_others(user=user),
             "texts": {
                 "verified": _("Confirmed just now."),
+                "resolved": _("Answered: the reports are closed."),
                 "stale": _("Someone changed this station meanwhile: reload the page."),
                 "failed": _("Not saved:"),
                 "offline": _("No connection: check the network, then try again."),

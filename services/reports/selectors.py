@@ -78,3 +78,36 @@ def open_reports(*, station: ReportedStation, now: dt.datetime) -> QuerySet[Stat
 
 def station_notices(*, station: ReportedStation, now: dt.datetime) -> list[Notice]:
     return notices_from(list(open_reports(station=station, now=now)))
+
+
+@dataclass(frozen=True)
+class StationReports:
+    """A station's open reports (oldest first) and the notices they make."""
+
+    reports: list[StationReport]
+    notices: list[Notice]
+
+
+def reports_of_stations(
+    *, stations: list[ReportedStation], now: dt.datetime
+) -> dict[int, StationReports]:
+    """:func:`open_reports` and the notices of each of these stations (a manager's home), in
+    one query; stations without open reports are left out."""
+    recent = StationReport.objects.filter(
+        station_id__in=[station.id for station in stations],
+        created_at__gt=now - WINDOW,
+        resolved_at=None,
+        is_spam=False,
+    ).order_by("created_at", "id")
+    by_station: dict[int, list[StationReport]] = {}
+    for report in recent:
+        by_station.setdefault(report.station_id, []).append(report)
+    found = {}
+    for station in stations:
+        verified = station.last_verified_at
+        reports = [
+            r for r in by_station.get(station.id, []) if verified is None or r.created_at > verified
+        ]
+        if reports:
+            found[station.id] = StationReports(reports, notices_from(reports))
+    return found

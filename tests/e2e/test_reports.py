@@ -6,7 +6,8 @@ import pytest
 from services.reports.models import StationReport
 from services.reports.services import client_digest, report_create
 from stations.models import Station
-from tests.stations.factories import StationFactory
+from tests.e2e.pages import log_in
+from tests.stations.factories import StationFactory, manager_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -41,3 +42,21 @@ def test_a_refusal_is_said_in_the_pages_language(open_page):
     page.wait_for_selector("#report-result.error")
     assert "mobile number" in page.inner_text("#report-result")
     assert not StationReport.objects.exists()
+
+
+def test_a_manager_answers_the_reports_from_their_home(open_page):
+    station = StationFactory(code="T-HOME")
+    manager_of(station, username="lin")
+    for address in ("10.8.0.1", "10.8.0.2", "10.8.0.3"):
+        report_create(station=station, kind="closed", client=client_digest(address))
+    page = open_page("/accounts/login/", width=390)
+    log_in(page, "lin")
+    page.wait_for_url("**/console/")
+    block = page.locator("li[data-code=T-HOME] .open-reports")
+    assert "有人报告：关门了" in block.inner_text()
+    block.locator("button[data-resolution=not_true]").click()
+    block.locator(".result.saved").wait_for()
+    assert set(StationReport.objects.values_list("resolution", flat=True)) == {"not_true"}
+    page.goto(page.url.replace("/console/", "/stations/T-HOME/"))
+    assert page.locator("#notices li").count() == 0  # workers no longer see it
+    assert page.console_errors == []

@@ -1,6 +1,6 @@
 // A manager's home: "everything is still true" confirms a stale station through the managers'
 // API, with the version the page was drawn from (If-Match), so a colleague's change is not
-// confirmed unseen.
+// confirmed unseen; workers' open reports are answered (fixed, not true, station closed).
 (function () {
   "use strict";
   const section = document.getElementById("my-stations");
@@ -37,6 +37,30 @@
       result.className = "result error";
       result.textContent = response.status === 412 ? texts.stale : `${texts.failed} ${reasons(body)}`.trim();
       button.disabled = false;
+    });
+  }
+
+  for (const button of section.querySelectorAll("button.resolve")) {
+    button.addEventListener("click", async () => {
+      const block = button.closest(".open-reports");
+      const result = block.querySelector(".result");
+      let answer;
+      try {
+        answer = await request(block.dataset.resolve, {
+          method: "POST", offline: texts.offline, headers: { "X-CSRFToken": csrf },
+          body: { resolution: button.dataset.resolution },
+        });
+      } catch (offline) {
+        result.className = "result error";
+        result.textContent = offline.message;
+        return;
+      }
+      result.className = answer.response.ok ? "result saved" : "result error";
+      result.textContent = answer.response.ok
+        ? texts.resolved : `${texts.failed} ${reasons(answer.body)}`.trim();
+      if (answer.response.ok) {
+        for (const node of block.querySelectorAll("ul, .actions, p")) node.remove();
+      }
     });
   }
 })();
