@@ -8,13 +8,15 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.language import is_english
@@ -33,6 +35,7 @@ from services.reports.selectors import StationReports, reports_of_stations
 from services.reports.serializers import notice_output
 from stations.geojson import OpenState
 from stations.models import Station, StationAmenity
+from stations.permissions import managed_stations
 from stations.selectors import (
     StationView,
     console_stations,
@@ -180,3 +183,23 @@ def checkup_day_page(request: HttpRequest, event_id: int) -> HttpResponse:
         ],
     }
     return render(request, "maps/checkup_day.html", context)
+
+
+@login_required
+def station_qr_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A sheet a manager prints and puts up at their station: its name and a QR code that
+    opens its page at the report buttons."""
+    station = managed_stations(request.user).filter(code=code).first()
+    if station is None:
+        if not Station.objects.filter(code=code).exists():
+            raise Http404(_("No station with code “%s”.") % code)
+        raise PermissionDenied(_("Only this station's managers print its QR code."))
+    target = request.build_absolute_uri(reverse("station-page", args=[code])) + "#reports"
+    qr = segno.make(target, error="m")
+    context = {
+        "station": station,
+        "name": station.name_en if is_english() and station.name_en else station.name,
+        "target": target,
+        "qr": mark_safe(qr.svg_inline(scale=8, title=None)),
+    }
+    return render(request, "maps/station_qr.html", context)

@@ -6,7 +6,7 @@ from django.urls import path
 
 from core.auth import throttled_login
 from core.throttles import CoveragePageThrottle, throttled
-from maps.console import checkup_day_page, console_page
+from maps.console import checkup_day_page, console_page, station_qr_page
 from maps.numbers import numbers_page
 from maps.views import (
     benefits_page,
@@ -28,6 +28,7 @@ urlpatterns = [
     path("organisers/numbers/", numbers_page, name="checkup-numbers"),
     path("console/", console_page, name="console"),
     path("console/checkups/<int:event_id>/", checkup_day_page, name="checkup-day"),
+    path("console/stations/<slug:code>/qr/", station_qr_page, name="station-qr"),
     path("coverage/", throttled(CoveragePageThrottle)(coverage_page), name="coverage"),
     path(
         "accounts/login/",

@@ -162,3 +162,15 @@ def test_a_manager_sees_workers_reports_of_their_stations_masked():
     assert "劳动者看到的提示： 有人报告：没有水 (3 位劳动者)" in page
     assert "饮水机坏了" in page and "*******5678" in page and "13912345678" not in page
     assert page.count('class="button resolve"') == 3
+
+
+def test_a_manager_prints_their_stations_qr_code_and_nobody_else_can():
+    station = StationFactory(code="T-QR", name="二维码驿站")
+    page = logged_in(manager_of(station)).get("/console/stations/T-QR/qr/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "二维码驿站" in text and "<svg" in text
+    assert "http://testserver/stations/T-QR/#reports" in text
+    other = logged_in(manager_of(StationFactory(code="T-ELSE")))
+    assert other.get("/console/stations/T-QR/qr/").status_code == 403
+    assert other.get("/console/stations/NOPE/qr/").status_code == 404
+    assert Client().get("/console/stations/T-QR/qr/").status_code == 302
