@@ -1,5 +1,6 @@
 """For organisers: a city's check-ups month by month (``/organisers/numbers/``), as a table,
-a server-drawn SVG chart (no chart library, nothing from a CDN) and a CSV file."""
+a server-drawn SVG chart (no chart library, nothing from a CDN) and a CSV file; and what workers
+reported about its stations, per month and kind, and the most reported stations lately."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from core.roles import ORGANISERS, has_any_role
 from core.tables import TABLE_TYPES, write_table
 from maps.forms import CityForm
 from services.checkups.selectors import COVERED_DAYS, COVERED_KM, MonthNumbers, checkup_numbers
+from services.reports.models import StationReport
+from services.reports.selectors import report_counts
 from stations.selectors import known_cities
 
 MONTHS = 12
@@ -101,6 +104,8 @@ def numbers_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return numbers_csv(city, months)
     columns, top = chart_bars(months)
+    reports = report_counts(city=city, months=[m.month for m in months], now=timezone.now())
+    kinds = StationReport.Kind.choices
     return render(
         request,
         "maps/numbers.html",
@@ -114,5 +119,11 @@ def numbers_page(request: HttpRequest) -> HttpResponse:
             "chart_height": CHART_HEIGHT,
             "covered_km": COVERED_KM,
             "covered_days": COVERED_DAYS,
+            "report_kinds": kinds,
+            "report_months": [
+                (month, [counts.get(kind, 0) for kind, _label in kinds])
+                for month, counts in reports.months
+            ],
+            "reported_stations": reports.stations,
         },
     )

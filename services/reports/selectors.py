@@ -13,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
 
+from core.localtime import LOCAL_TZ, local_midnight
 from services.reports.models import StationReport
 
 WINDOW = dt.timedelta(hours=24)
@@ -111,3 +113,38 @@ def reports_of_stations(
         if reports:
             found[station.id] = StationReports(reports, notices_from(reports))
     return found
+
+
+@dataclass(frozen=True)
+class ReportCounts:
+    """A city's reports (spam left out) per month and kind, and its most reported stations
+    lately: for organisers."""
+
+    months: list[tuple[dt.date, dict[str, int]]]
+    """(first day of the month, {kind: reports}), oldest first."""
+    stations: list[tuple[str, str, int]]
+    """(code, name, reports) in the last 30 days, most first (at most 10)."""
+
+
+def report_counts(*, city: str, months: list[dt.date], now: dt.datetime) -> ReportCounts:
+    """Counts for these months (first days, Beijing time) of ``city``'s stations."""
+    in_city = StationReport.objects.filter(station__city=city, is_spam=False)
+    by_month = (
+        in_city.filter(created_at__gte=local_midnight(months[0]))
+        .annotate(month=TruncMonth("created_at", tzinfo=LOCAL_TZ))
+        .values("month", "kind")
+        .annotate(reports=Count("id"))
+    )
+    counts: dict[dt.date, dict[str, int]] = {month: {} for month in months}
+    for row in by_month:
+        counts.setdefault(row["month"].date(), {})[row["kind"]] = row["reports"]
+    stations = (
+        in_city.filter(created_at__gte=now - dt.timedelta(days=30))
+        .values("station__code", "station__name")
+        .annotate(reports=Count("id"))
+        .order_by("-reports", "station__code")[:10]
+    )
+    return ReportCounts(
+        months=[(month, counts[month]) for month in months],
+        stations=[(s["station__code"], s["station__name"], s["reports"]) for s in stations],
+    )

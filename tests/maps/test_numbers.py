@@ -16,6 +16,8 @@ from core.roles import Role
 from services.checkups.models import Booking, CheckupEvent
 from services.checkups.selectors import checkup_numbers
 from services.checkups.services import booking_cancel, booking_create
+from services.reports.models import StationReport
+from services.reports.services import client_digest, report_create
 from tests.services.factories import CheckupEventFactory, booked_event_held_at
 from tests.stations.factories import AdminAreaFactory, StationFactory, UserFactory
 
@@ -103,3 +105,16 @@ def test_only_organisers_see_the_numbers(shenzhen):
         refused.status_code == 403 and "organisers and administrators" in refused.content.decode()
     )
     assert Client().get("/organisers/numbers/").status_code == 302
+
+
+def test_the_page_counts_workers_reports_by_month_and_station(shenzhen):
+    station = StationFactory(code="T-LOUD", city="深圳市", name="常被报告驿站")
+    for n in range(3):
+        report_create(station=station, kind="no_water", client=client_digest(f"10.6.0.{n}"))
+    spam = report_create(station=station, kind="closed", client=client_digest("10.6.0.9"))
+    StationReport.objects.filter(pk=spam.pk).update(is_spam=True)
+    page = organiser().get("/organisers/numbers/", {"city": "深圳市"}).content.decode()
+    table = page[page.index('id="report-counts"') :]
+    this_month = table[table.rindex("<tr>") :]
+    assert "<td>0</td><td>3</td>" in this_month  # closed (spam left out), no water
+    assert "常被报告驿站</a> · 3 reports" in page
