@@ -244,6 +244,7 @@ def worker_texts() -> dict[str, str]:
         "closed": _("Closed now"),
         "stale": _("Not confirmed lately: call first"),
         "navigate": _("Navigate"),
+        "report": _("Report a problem"),
         "amap": _("Amap"),
         "baidu": _("Baidu Maps"),
         "checkups": _("Check-ups"),

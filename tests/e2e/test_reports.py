@@ -2,6 +2,7 @@
 same, the page shows it to everyone."""
 
 import pytest
+from django.contrib.gis.geos import Point
 
 from services.reports.models import StationReport
 from services.reports.services import client_digest, report_create
@@ -60,3 +61,14 @@ def test_a_manager_answers_the_reports_from_their_home(open_page):
     page.goto(page.url.replace("/console/", "/stations/T-HOME/"))
     assert page.locator("#notices li").count() == 0  # workers no longer see it
     assert page.console_errors == []
+
+
+def test_the_worker_map_offers_a_report_from_each_real_station(open_page):
+    StationFactory(code="T-REAL", location=Point(114.057, 22.543, srid=4326))
+    page = open_page("/", geolocation={"latitude": 22.543, "longitude": 114.057})
+    link = page.locator("#stations li[data-code=T-REAL] a.report-link")
+    link.wait_for()
+    assert link.get_attribute("href") == "/stations/T-REAL/#reports"
+    assert link.bounding_box()["height"] >= 44
+    link.click()
+    page.wait_for_selector("#reports button.report")

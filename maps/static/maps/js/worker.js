@@ -123,14 +123,17 @@
     }
     item.append(icons);
     if (p.stale) item.append(element("div", "stale", p.stale_notice || texts.stale));
-    if (p.is_synthetic) return item;  // an invented place: nowhere to navigate to
+    if (p.is_synthetic) return item;  // an invented place: nowhere to go, nothing to report
     const links = element("div", "navigate");
+    const report = element("a", "report-link", texts.report);  // one tap to the report buttons
+    report.href = `/stations/${encodeURIComponent(p.code)}/#reports`;
+    links.append(report);
+    item.append(links);
     const amap = element("a", null, `${texts.navigate} · ${texts.amap}`);
     amap.href = p.navigation.amap;
     const baidu = element("a", null, texts.baidu);
     baidu.href = p.navigation.baidu;
-    links.append(amap, baidu);
-    item.append(links);
+    links.prepend(amap, baidu);
     return item;
   }
 
@@ -150,6 +153,11 @@
     const details = element("a", null, texts.details);
     details.href = `/stations/${encodeURIComponent(p.code)}/`;
     content.append(details);
+    if (!p.is_synthetic) {
+      const report = element("a", "report-link", texts.report);
+      report.href = `/stations/${encodeURIComponent(p.code)}/#reports`;
+      content.append(" · ", report);
+    }
     marker.bindPopup(content);
     return marker;
   }
