@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("services.planning.urls")),
     path("", include("services.benefits.urls")),
     path("", include("services.reports.urls")),
+    path("", include("services.alerts.urls")),
 ]
 
 urlpatterns = [

@@ -35,6 +35,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("planning", ()),
         ("benefits", ()),
         ("reports", ()),
+        ("alerts", ()),
         ("auth", ("user", "group")),
     ),
 }

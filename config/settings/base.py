@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "services.planning",
     "services.benefits",
     "services.reports",
+    "services.alerts",
     "maps",
 ]
 

@@ -15,6 +15,7 @@ MAY_IMPORT = {
     "services.checkups": {"core", "stations"},
     "services.benefits": {"core", "stations"},
     "services.reports": {"core", "stations"},
+    "services.alerts": {"core", "stations"},
     # planning reads the occupations catalogue (benefits) to check who may come to its visits
     "services.planning": {"core", "stations", "services.checkups", "services.benefits"},
     "maps": {
@@ -24,6 +25,7 @@ MAY_IMPORT = {
         "services.benefits",
         "services.planning",
         "services.reports",
+        "services.alerts",
     },
 }
 

@@ -1,0 +1,63 @@
+"""The weather warnings in force where a worker is, with what to do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import ERROR_400, PublicApi, validated
+from core.fields import PositionInput, position_in_wgs84
+from core.localtime import local_iso
+from services.alerts.models import WeatherAlert
+from services.alerts.selectors import alerts_at
+
+
+def advice(alert: WeatherAlert) -> str:
+    """What a worker outdoors does under this warning (national rules: outdoor work shortened
+    above 35 °C and stopped at 40 °C, which a red heat warning announces)."""
+    if alert.kind == WeatherAlert.Kind.HEAT:
+        if alert.level == WeatherAlert.Level.RED:
+            return _("Stop working outdoors: go to a cool station nearby and drink water.")
+        return _("Rest in the shade or at a cool station nearby, and drink water often.")
+    if alert.kind == WeatherAlert.Kind.COLD:
+        return _("Warm up at a heated station nearby, where there is hot water.")
+    if alert.kind == WeatherAlert.Kind.RAIN:
+        return _("Take shelter at a station nearby and keep off flooded roads.")
+    return _("Follow the instructions of the warning.")
+
+
+def alert_output(alert: WeatherAlert) -> dict[str, Any]:
+    return {
+        "kind": alert.kind,
+        "level": alert.level,
+        "title": _("%(level)s %(kind)s warning")
+        % {"level": alert.get_level_display(), "kind": alert.get_kind_display()},
+        "headline": alert.headline,
+        "advice": advice(alert),
+        "instruction": alert.instruction,
+        "area": alert.area_description,
+        "issued_by": alert.sender_name or alert.sender,
+        "effective": local_iso(alert.effective),
+        "expires": local_iso(alert.expires),
+    }
+
+
+class AlertsApi(PublicApi):
+    cache_max_age = 60
+
+    @extend_schema(
+        operation_id="alerts_at",
+        summary="The weather warnings in force at a position, most severe first",
+        parameters=[PositionInput],
+        responses={200: OpenApiTypes.OBJECT, 400: ERROR_400},
+    )
+    def get(self, request: Request) -> Response:
+        lon, lat = position_in_wgs84(validated(PositionInput, request))
+        found = alerts_at(lon=lon, lat=lat, now=timezone.now())
+        return Response({"alerts": [alert_output(alert) for alert in found]})
