@@ -76,6 +76,7 @@ from stations.services import (
     station_update,
     station_verify,
 )
+from stations.weather import weather_priority
 
 ERROR_401 = OpenApiResponse(OpenApiTypes.OBJECT, description="Not logged in.")
 ERROR_403 = OpenApiResponse(OpenApiTypes.OBJECT, description="Not this user's station.")
@@ -132,6 +133,9 @@ class StationNearestApi(PublicApi):
             kinds=params["kind"],
             open_moment=moment if params["open_now"] else None,
         )
+        weather = weather_priority(params["mode"], lon=lon, lat=lat, moment=moment)
+        if weather is not None:
+            found = weather.ranked(found, params=params, lon=lon, lat=lat, moment=moment)
         query |= point_echo(lon, lat, crs)
         return json_response(
             {
@@ -146,6 +150,7 @@ class StationNearestApi(PublicApi):
                     "radius_m": params.get("radius_m"),
                     "limit": params["limit"],
                 },
+                "mode": weather.output() if weather else {"applied": None, "asked": params["mode"]},
             },
             station_features(found, crs=crs, moment=moment, language=lang),
         )

@@ -61,6 +61,15 @@ class NearestInput(StationFilterInput):
     at = LocalDateTimeField(required=False, help_text=_("Default: now (Asia/Shanghai)."))
     radius_m = serializers.FloatField(required=False, min_value=1, max_value=MAX_RADIUS_M)
     limit = serializers.IntegerField(required=False, default=10, min_value=1, max_value=MAX_LIMIT)
+    mode = serializers.ChoiceField(
+        choices=["auto", "heat", "cold", "off"],
+        default="auto",
+        help_text=_(
+            "heat: open stations with cooling and drinking water within 5 km first; cold: "
+            "heating and hot water first; auto (default): as the heat or cold warning in force "
+            "at the position says, if any; off: distance only."
+        ),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not has_position(attrs) and not attrs.get("q"):

@@ -105,6 +105,9 @@ for _index, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
     }
 DATABASE_ROUTERS = ["core.routers.PrimaryReplicaRouter"]
 YIZHAN_READ_YOUR_WRITES_SECONDS = env.int("YIZHAN_READ_YOUR_WRITES_SECONDS", default=5)
+# The heat or cold warning in force at a point, for the nearest search's mode=auto: given by the
+# alerts app, which sits above the stations app (so no import from stations to it).
+YIZHAN_WEATHER_MODE_AT = "services.alerts.selectors.weather_mode_at"
 # How long the stations' change history and the bookings of ended events stay in their live
 # tables before `archive_station_history` / `archive_bookings` move them to the archive tables.
 YIZHAN_HISTORY_ONLINE_DAYS = env.int("YIZHAN_HISTORY_ONLINE_DAYS", default=730)

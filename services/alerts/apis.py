@@ -36,8 +36,7 @@ def alert_output(alert: WeatherAlert) -> dict[str, Any]:
     return {
         "kind": alert.kind,
         "level": alert.level,
-        "title": _("%(level)s %(kind)s warning")
-        % {"level": alert.get_level_display(), "kind": alert.get_kind_display()},
+        "title": alert.title(),
         "headline": alert.headline,
         "advice": advice(alert),
         "instruction": alert.instruction,

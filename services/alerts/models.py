@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.gis.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stations.models import AdminArea
@@ -58,3 +59,10 @@ class WeatherAlert(models.Model):
 
     def __str__(self) -> str:
         return self.headline or f"{self.event} {self.get_level_display()}"
+
+    def title(self) -> str:
+        """橙色高温预警 / orange heat warning, in the active language."""
+        return gettext("%(level)s %(kind)s warning") % {
+            "level": self.get_level_display(),
+            "kind": self.get_kind_display(),
+        }

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
+from django.contrib.gis.geos.prepared import PreparedGeometry
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
+from core.catalogues import KeptCatalogue
 from services.alerts.models import WeatherAlert
 from stations.models import AdminArea
 
@@ -25,3 +29,50 @@ def alerts_at(*, lon: float, lat: float, now: dt.datetime) -> list[WeatherAlert]
         cancelled_at=None,
     )
     return sorted(found, key=lambda a: (-LEVEL_ORDER.index(a.level), -a.sent.timestamp()))
+
+
+@dataclass(frozen=True)
+class AlertArea:
+    """A warning with the area it covers, prepared for fast point tests."""
+
+    alert: WeatherAlert
+    area: PreparedGeometry
+
+
+def _alert_areas() -> list[AlertArea]:
+    """The warnings not yet expired nor cancelled, each with its polygon and districts united
+    (read by every nearest request in auto mode: kept by the process, see below)."""
+    live = WeatherAlert.objects.filter(expires__gt=timezone.now(), cancelled_at=None)
+    areas = []
+    for alert in live.prefetch_related("districts"):
+        shapes = [district.boundary for district in alert.districts.all()]
+        if alert.area is not None:
+            shapes.append(alert.area)
+        if shapes:
+            union = shapes[0]
+            for shape in shapes[1:]:
+                union = union.union(shape)
+            areas.append(AlertArea(alert, union.prepared))
+    return areas
+
+
+ALERT_AREAS = KeptCatalogue(_alert_areas, seconds=60)
+"""New warnings reach the nearest answers of every process within a minute of their import."""
+
+
+def weather_mode_at(*, lon: float, lat: float, now: dt.datetime) -> dict[str, str] | None:
+    """The most severe heat or cold warning in force at (lon, lat) as the nearest search's
+    ``mode=auto`` needs it ({"kind", "level", "title"}), or None. The stations app reaches it
+    through the setting YIZHAN_WEATHER_MODE_AT, not an import (it sits below this app)."""
+    point = Point(lon, lat, srid=4326)
+    found = [
+        area.alert
+        for area in ALERT_AREAS.get()
+        if area.alert.kind in (WeatherAlert.Kind.HEAT, WeatherAlert.Kind.COLD)
+        and area.alert.effective <= now < area.alert.expires
+        and area.area.covers(point)
+    ]
+    alert = max(found, key=lambda a: (LEVEL_ORDER.index(a.level), a.sent), default=None)
+    if alert is None:
+        return None
+    return {"kind": alert.kind, "level": alert.level, "title": alert.title()}

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from services.alerts.cap import CapAlert, CapError
 from services.alerts.models import WeatherAlert
+from services.alerts.selectors import ALERT_AREAS
 from stations.models import AdminArea
 
 
@@ -78,4 +79,5 @@ def alerts_import(alerts: Sequence[tuple[CapAlert, list[AdminArea]]]) -> AlertIm
             )
             saved.districts.set(districts)
             created += 1
+    ALERT_AREAS.clear()  # updates and cancellations bypass the model's signals
     return AlertImport(created, present, cancelled)
