@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
@@ -18,27 +17,13 @@ from services.alerts.models import WeatherAlert
 from services.alerts.selectors import alerts_at
 
 
-def advice(alert: WeatherAlert) -> str:
-    """What a worker outdoors does under this warning (national rules: outdoor work shortened
-    above 35 °C and stopped at 40 °C, which a red heat warning announces)."""
-    if alert.kind == WeatherAlert.Kind.HEAT:
-        if alert.level == WeatherAlert.Level.RED:
-            return _("Stop working outdoors: go to a cool station nearby and drink water.")
-        return _("Rest in the shade or at a cool station nearby, and drink water often.")
-    if alert.kind == WeatherAlert.Kind.COLD:
-        return _("Warm up at a heated station nearby, where there is hot water.")
-    if alert.kind == WeatherAlert.Kind.RAIN:
-        return _("Take shelter at a station nearby and keep off flooded roads.")
-    return _("Follow the instructions of the warning.")
-
-
 def alert_output(alert: WeatherAlert) -> dict[str, Any]:
     return {
         "kind": alert.kind,
         "level": alert.level,
         "title": alert.title(),
         "headline": alert.headline,
-        "advice": advice(alert),
+        "advice": alert.advice(),
         "instruction": alert.instruction,
         "area": alert.area_description,
         "issued_by": alert.sender_name or alert.sender,

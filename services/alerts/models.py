@@ -60,6 +60,21 @@ class WeatherAlert(models.Model):
     def __str__(self) -> str:
         return self.headline or f"{self.event} {self.get_level_display()}"
 
+    def advice(self) -> str:
+        """What a worker outdoors does under this warning (national rules: outdoor work shortened
+        above 35 °C and stopped at 40 °C, which a red heat warning announces)."""
+        if self.kind == self.Kind.HEAT:
+            if self.level == self.Level.RED:
+                return gettext(
+                    "Stop working outdoors: go to a cool station nearby and drink water."
+                )
+            return gettext("Rest in the shade or at a cool station nearby, and drink water often.")
+        if self.kind == self.Kind.COLD:
+            return gettext("Warm up at a heated station nearby, where there is hot water.")
+        if self.kind == self.Kind.RAIN:
+            return gettext("Take shelter at a station nearby and keep off flooded roads.")
+        return gettext("Follow the instructions of the warning.")
+
     def title(self) -> str:
         """橙色高温预警 / orange heat warning, in the active language."""
         return gettext("%(level)s %(kind)s warning") % {

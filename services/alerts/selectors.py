@@ -9,6 +9,7 @@ from django.contrib.gis.geos import Point
 from django.contrib.gis.geos.prepared import PreparedGeometry
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.catalogues import KeptCatalogue
 from services.alerts.models import WeatherAlert
@@ -75,4 +76,6 @@ def weather_mode_at(*, lon: float, lat: float, now: dt.datetime) -> dict[str, st
     alert = max(found, key=lambda a: (LEVEL_ORDER.index(a.level), a.sent), default=None)
     if alert is None:
         return None
-    return {"kind": alert.kind, "level": alert.level, "title": alert.title()}
+    title, advice = alert.title(), alert.advice()
+    banner = gettext("%(title)s: %(advice)s") % {"title": title, "advice": advice}
+    return {"kind": alert.kind, "level": alert.level, "title": title, "banner": banner}

@@ -273,6 +273,16 @@
     return api("/api/v1/stations/nearest/", params);
   }
 
+  // A heat or cold warning in force where the worker is: what it is and what to do, and the
+  // list below is ranked by it (the API's mode=auto).
+  const weather = document.getElementById("weather");
+  function showWeather(mode) {
+    const warning = mode && mode.warning;
+    weather.hidden = !warning;
+    weather.textContent = warning ? warning.banner : "";
+    weather.dataset.kind = warning ? warning.kind : "";
+  }
+
   async function loadStations(ticket) {
     const radiusKm = RADII_KM[radiusIndex];
     let body = await nearest(30, radiusKm);
@@ -287,6 +297,7 @@
         radius: 8, color: "#fff", weight: 3, fillColor: "#1565c0", fillOpacity: 1, interactive: false,
       }).addTo(map);  // shown, not tapped: the legend says what it is
     }
+    showWeather(body.mode);
     let found = body.features;
     const empty = !found.length;
     if (empty) {  // nothing within the cap: say so, and show the nearest beyond it
