@@ -3,6 +3,7 @@ worker-facing data comes from the public API."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from maps.builders import (
     tours_map,
 )
 from maps.forms import TourPageForm
+from services.alerts.selectors import weather_mode_at
 from services.benefits.models import Occupation
 from services.checkups.models import CheckupEvent
 from services.checkups.selectors import checkups_at_station, van_visits_on
@@ -55,7 +57,7 @@ from stations.jobs import COVERAGE_TARGET_M, coverage_of, coverage_result
 from stations.models import Amenity, Station, StationAmenity
 from stations.opening_hours import WEEKDAYS_EN, WEEKDAYS_ZH
 from stations.permissions import managed_stations
-from stations.selectors import known_cities, place_of_city, station_get
+from stations.selectors import StationView, known_cities, place_of_city, station_get
 
 CHINA_CENTRE = (30.0, 110.0)
 SHENZHEN_CENTRE = (22.543, 114.057)
@@ -322,6 +324,27 @@ def checkup_texts() -> dict[str, Any]:
     }
 
 
+WEATHER_AMENITIES = {"heat": ("cooling", "drinking_water"), "cold": ("heating", "hot_water")}
+
+
+def weather_services(
+    station: StationView, amenities: list[dict[str, Any]], now: dt.datetime
+) -> dict[str, Any] | None:
+    """Under a heat or cold warning in force at the station: the warning and what the station
+    offers for it (防暑降温服务: cooling, drinking water; 防寒保暖: heating, hot water)."""
+    warning = weather_mode_at(lon=station.lon, lat=station.lat, now=now)
+    if warning is None:
+        return None
+    wanted = WEATHER_AMENITIES[warning["kind"]]
+    offered = [
+        a["name"]
+        for a in amenities
+        if a["code"] in wanted and a["status"] in ("available", "limited")
+    ]
+    title = _("Heat relief here") if warning["kind"] == "heat" else _("Warmth here")
+    return {"warning": warning, "title": title, "offered": offered}
+
+
 def week_grid(weekly: list[dict[str, Any]], english: bool) -> list[tuple[int, str, list]]:
     """The weekly periods as the managers' hours grid shows them: per weekday (Monday first),
     its number, its name and its periods."""
@@ -382,6 +405,7 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
                 },
             },
             "report_kinds": StationReport.Kind.choices,
+            "weather_services": weather_services(station, properties["amenities"], now),
             "texts": {
                 "saved": _("Saved."),
                 "stale": _(

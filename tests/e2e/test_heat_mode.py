@@ -11,8 +11,9 @@ from tests.services.alerts.test_alerts import NANSHAN, cap
 from tests.services.alerts.test_heat_mode import IN_NANSHAN, station
 from tests.stations.factories import AdminAreaFactory
 
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 def test_the_worker_map_shows_the_warning_and_ranks_by_it(tmp_path, open_page):
     AdminAreaFactory(
         code="440305", name="南山区", boundary=MultiPolygon(Polygon.from_bbox(NANSHAN), srid=4326)
@@ -30,3 +31,18 @@ def test_the_worker_map_shows_the_warning_and_ranks_by_it(tmp_path, open_page):
     listed = page.eval_on_selector_all("#stations li[data-code]", "i => i.map(x => x.dataset.code)")
     assert listed[:2] == ["NS-COOL", "NS-NEAR"]
     assert page.console_errors == []
+
+
+def test_a_station_under_the_warning_says_what_relief_it_offers(tmp_path, open_page):
+    AdminAreaFactory(
+        code="440305", name="南山区", boundary=MultiPolygon(Polygon.from_bbox(NANSHAN), srid=4326)
+    )
+    station("NS-COOL", IN_NANSHAN[0], IN_NANSHAN[1], "cooling", "drinking_water")
+    path = tmp_path / "heat.xml"
+    path.write_bytes(cap())
+    call_command("import_alerts", path, stdout=io.StringIO())
+    page = open_page("/stations/NS-COOL/")
+    section = page.locator("#weather-services")
+    assert "橙色高温预警" in section.inner_text()
+    assert "防暑降温服务" in section.inner_text()
+    assert "降温" in section.locator("p").last.inner_text()
