@@ -8,13 +8,15 @@ import re
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone, translation
 
+from core.roles import Role
 from services.alerts.cap import CapError, parse_cap
 from services.alerts.models import WeatherAlert
-from tests.stations.factories import AdminAreaFactory
+from tests.stations.factories import AdminAreaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,30 @@ def test_a_polygon_alone_is_an_area(tmp_path):
 def test_a_position_that_is_not_one_is_400_naming_the_field():
     answer = Client().get("/api/v1/alerts/", {"lat": 100, "lon": 113.9})
     assert answer.status_code == 400 and "lat" in answer.json()["errors"]
+
+
+def test_an_administrator_imports_cap_files_in_the_admin(districts):
+    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    admin.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    url = "/admin/alerts/weatheralert/import/"
+    assert "Import CAP files" in admin.get("/admin/alerts/weatheralert/").content.decode()
+    bad = admin.post(
+        url,
+        {
+            "files": [
+                SimpleUploadedFile("good.xml", cap("g")),
+                SimpleUploadedFile("bad.xml", b"<alert>"),
+            ]
+        },
+    )
+    assert bad.status_code == 200 and "bad.xml: not well-formed" in bad.content.decode()
+    assert not WeatherAlert.objects.exists()  # nothing saved when a file is refused
+    good = admin.post(url, {"files": [SimpleUploadedFile("good.xml", cap("g"))]})
+    assert good.status_code == 302 and WeatherAlert.objects.get().identifier == "g"
+    manager = Client()
+    manager.force_login(UserFactory(roles=[Role.STATION_MANAGER]))
+    assert manager.post(url, {"files": [SimpleUploadedFile("x.xml", cap("x"))]}).status_code in (
+        302,
+        403,
+    )
+    assert WeatherAlert.objects.count() == 1
