@@ -43,7 +43,7 @@ from maps.builders import (
     tours_map,
 )
 from maps.forms import TourPageForm
-from services.alerts.selectors import weather_mode_at
+from services.alerts.selectors import districts_under_warning, weather_mode_at
 from services.benefits.models import Occupation
 from services.checkups.models import CheckupEvent
 from services.checkups.selectors import checkups_at_station, van_visits_on
@@ -528,7 +528,12 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("city")
     city = asked if asked in cities else "深圳市"
     latest, refreshing = coverage_of(city)
-    context: dict[str, Any] = {"cities": cities, "city": city, "refreshing": refreshing}
+    context: dict[str, Any] = {
+        "cities": cities,
+        "city": city,
+        "refreshing": refreshing,
+        "under_warning": districts_under_warning(city=city, now=timezone.now()),
+    }
     if latest is not None:
         context |= {"computed_at": latest.finished_at, **coverage_figures(latest, city)}
     return render(request, "maps/coverage.html", context)

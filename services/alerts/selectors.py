@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.catalogues import KeptCatalogue
+from core.routers import read_connection
 from services.alerts.models import WeatherAlert
+from stations.conditions import station_conditions, where_clause
 from stations.models import AdminArea
 
 LEVEL_ORDER = [level for level, _label in WeatherAlert.Level.choices]
@@ -79,3 +81,54 @@ def weather_mode_at(*, lon: float, lat: float, now: dt.datetime) -> dict[str, st
     title, advice = alert.title(), alert.advice()
     banner = gettext("%(title)s: %(advice)s") % {"title": title, "advice": advice}
     return {"kind": alert.kind, "level": alert.level, "title": title, "banner": banner}
+
+
+@dataclass(frozen=True)
+class DistrictRelief:
+    """A district of a city under a warning in force, and how many open stations with the
+    relief that weather calls for lie within ``RELIEF_M`` of it (none: nowhere to go)."""
+
+    district: str
+    warning: str
+    stations: int
+
+
+RELIEF_M = 1_000
+RELIEF_AMENITIES = {
+    WeatherAlert.Kind.HEAT: ["cooling"],
+    WeatherAlert.Kind.COLD: ["heating"],
+}
+
+# The count is SQL: the geodesic 1 km around a district's boundary needs geography casts.
+RELIEF_SQL = """
+SELECT count(*) FROM stations_station
+ WHERE {where}
+   AND ST_DWithin(stations_station.location::geography, %s::geography, %s)
+"""
+
+
+def districts_under_warning(*, city: str, now: dt.datetime) -> list[DistrictRelief]:
+    """For organisers (the coverage page): each district of ``city`` that a heat or cold
+    warning in force covers — named in it, or meeting its polygon — with the open stations
+    having cooling (heat) or heating (cold) within 1 km of it, fewest first."""
+    found = []
+    districts = AdminArea.objects.filter(city=city)
+    for area in ALERT_AREAS.get():
+        alert = area.alert
+        if alert.kind not in RELIEF_AMENITIES or not alert.effective <= now < alert.expires:
+            continue
+        where, params = where_clause(
+            station_conditions(amenities=RELIEF_AMENITIES[alert.kind], open_moment=now)
+        )
+        for district in districts:
+            boundary = district.boundary
+            if not area.area.intersects(boundary) or area.area.touches(boundary):
+                continue  # a neighbour sharing only the border is not under it
+            with read_connection().cursor() as cursor:
+                cursor.execute(
+                    RELIEF_SQL.format(where=where),
+                    [*params, boundary.ewkt, RELIEF_M],
+                )
+                count = cursor.fetchone()[0]
+            found.append(DistrictRelief(district.name, alert.title(), count))
+    return sorted(found, key=lambda relief: (relief.stations, relief.district))

@@ -9,6 +9,7 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.management import call_command
 from django.test import Client
 
+from stations.models import StationAmenity
 from tests.services.alerts.test_alerts import FUTIAN, NANSHAN, cap
 from tests.stations.factories import (
     AdminAreaFactory,
@@ -85,3 +86,14 @@ def test_the_mode_can_be_forced_or_turned_off(shenzhen):
     assert codes(nearest(*IN_FUTIAN, mode="cold")) == ["FT-NEAR", "FT-COOL"]  # no heating
     bad = Client().get("/api/v1/stations/nearest/", {"lat": 22.5, "lon": 114, "mode": "hot"})
     assert bad.status_code == 400 and "mode" in bad.json()["errors"]
+
+
+def test_the_coverage_page_names_districts_under_a_warning_without_relief(shenzhen):
+    page = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/coverage/", {"city": "深圳市"})
+    text = page.content.decode()
+    section = text[text.index('id="under-warning"') :]
+    assert "南山区 · 橙色高温预警 · 1 公里内有 1 个开放的降温或取暖驿站" in section
+    assert "福田区" not in section[: section.index("</section>")]  # not under the warning
+    StationAmenity.objects.filter(station__code="NS-COOL").delete()
+    text = Client(HTTP_ACCEPT_LANGUAGE="en").get("/coverage/", {"city": "深圳市"}).content
+    assert "no open station with cooling or heating within 1 km" in text.decode()
