@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from services.checkups.services import booking_create
 from stations.models import Station
 from tests.e2e.pages import FUTIAN, log_in
-from tests.stations.factories import UserFactory
+from tests.services.factories import CheckupEventFactory
+from tests.stations.factories import StationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
@@ -45,6 +47,8 @@ def test_no_serious_accessibility_violation(demo, open_page, path, ready, langua
         ("/stations/SZ-0001/", "station_manager", "#manage"),
         ("/console/", "station_manager", "#my-stations"),
         ("/console/", "organiser", "#my-checkups"),
+        ("/organisers/numbers/?city=深圳市", "organiser", "#numbers"),
+        ("/console/stations/SZ-0001/qr/", "station_manager", "#qr-sheet"),
     ],
 )
 def test_no_serious_violation_on_the_staff_pages(demo, open_page, path, role, ready, language):
@@ -70,4 +74,22 @@ def test_no_serious_violation_on_the_coverage_page(demo, open_page, language):
     job_run(str(job.pk))
     page = open_page("/coverage/?city=深圳市", language=language, bypass_csp=True)
     page.wait_for_selector("#area-share")
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_no_serious_violation_on_a_check_up_day_or_a_real_stations_reports(open_page, language):
+    station = StationFactory(code="T-A11Y")
+    event = CheckupEventFactory(station=station, location=station.location, capacity=2)
+    for phone in ("13800138001", "13800138002", "13800138003"):
+        booking_create(event_id=event.pk, phone=phone, join_waiting_list=True)
+    UserFactory(username="staff", roles=["organiser"])
+    page = open_page(
+        f"/accounts/login/?next=/console/checkups/{event.pk}/", language=language, bypass_csp=True
+    )
+    log_in(page, "staff")
+    page.wait_for_selector("#attendees li[data-reference]")
+    assert serious_violations(page) == []
+    page.goto(page.url.split("/console/")[0] + "/stations/T-A11Y/")
+    page.wait_for_selector("#reports button.report")
     assert serious_violations(page) == []
