@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
 from django.contrib.gis.geos.prepared import PreparedGeometry
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,20 +17,6 @@ from stations.conditions import station_conditions, where_clause
 from stations.models import AdminArea
 
 LEVEL_ORDER = [level for level, _label in WeatherAlert.Level.choices]
-
-
-def alerts_at(*, lon: float, lat: float, now: dt.datetime) -> list[WeatherAlert]:
-    """The warnings in force at (lon, lat) now — by their polygon or one of their districts —
-    most severe first."""
-    point = Point(lon, lat, srid=4326)
-    in_district = AdminArea.objects.filter(weather_alerts=OuterRef("pk"), boundary__covers=point)
-    found = WeatherAlert.objects.filter(
-        Q(area__covers=point) | Exists(in_district),
-        effective__lte=now,
-        expires__gt=now,
-        cancelled_at=None,
-    )
-    return sorted(found, key=lambda a: (-LEVEL_ORDER.index(a.level), -a.sent.timestamp()))
 
 
 @dataclass(frozen=True)
@@ -63,19 +48,26 @@ ALERT_AREAS = KeptCatalogue(_alert_areas, seconds=60)
 """New warnings reach the nearest answers of every process within a minute of their import."""
 
 
+def alerts_in_force(now: dt.datetime) -> list[AlertArea]:
+    """The warnings in force at ``now``, with their areas (kept by the process)."""
+    return [a for a in ALERT_AREAS.get() if a.alert.effective <= now < a.alert.expires]
+
+
+def alerts_at(*, lon: float, lat: float, now: dt.datetime) -> list[WeatherAlert]:
+    """The warnings in force at (lon, lat) now — by their polygon or one of their districts —
+    most severe first, then the latest."""
+    point = Point(lon, lat, srid=4326)
+    found = [a.alert for a in alerts_in_force(now) if a.area.covers(point)]
+    return sorted(found, key=lambda a: (-LEVEL_ORDER.index(a.level), -a.sent.timestamp()))
+
+
 def weather_mode_at(*, lon: float, lat: float, now: dt.datetime) -> dict[str, str] | None:
     """The most severe heat or cold warning in force at (lon, lat) as the nearest search's
-    ``mode=auto`` needs it ({"kind", "level", "title"}), or None. The stations app reaches it
-    through the setting YIZHAN_WEATHER_MODE_AT, not an import (it sits below this app)."""
-    point = Point(lon, lat, srid=4326)
-    found = [
-        area.alert
-        for area in ALERT_AREAS.get()
-        if area.alert.kind in (WeatherAlert.Kind.HEAT, WeatherAlert.Kind.COLD)
-        and area.alert.effective <= now < area.alert.expires
-        and area.area.covers(point)
-    ]
-    alert = max(found, key=lambda a: (LEVEL_ORDER.index(a.level), a.sent), default=None)
+    ``mode=auto`` needs it ({"kind", "level", "title", "banner"}), or None. The stations app
+    reaches it through the setting YIZHAN_WEATHER_MODE_AT, not an import (it sits below this
+    app)."""
+    weather = (WeatherAlert.Kind.HEAT, WeatherAlert.Kind.COLD)
+    alert = next((a for a in alerts_at(lon=lon, lat=lat, now=now) if a.kind in weather), None)
     if alert is None:
         return None
     title, advice = alert.title(), alert.advice()
@@ -113,9 +105,9 @@ def districts_under_warning(*, city: str, now: dt.datetime) -> list[DistrictReli
     having cooling (heat) or heating (cold) within 1 km of it, fewest first."""
     found = []
     districts = AdminArea.objects.filter(city=city)
-    for area in ALERT_AREAS.get():
+    for area in alerts_in_force(now):
         alert = area.alert
-        if alert.kind not in RELIEF_AMENITIES or not alert.effective <= now < alert.expires:
+        if alert.kind not in RELIEF_AMENITIES:
             continue
         where, params = where_clause(
             station_conditions(amenities=RELIEF_AMENITIES[alert.kind], open_moment=now)
