@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
 T = TypeVar("T")
 
 
@@ -30,6 +32,15 @@ class KeptCatalogue(Generic[T]):
             if self.value is None or time.monotonic() - self.loaded_at > self.seconds:
                 self.value, self.loaded_at = self.load(), time.monotonic()
             return self.value
+
+    def clear_when_changed(self, *models, m2m: tuple = ()) -> None:
+        """Clear on any save or delete of ``models`` and any change of the many-to-many
+        ``m2m`` (their ``through`` models) made in this process."""
+        for model in models:
+            post_save.connect(self.clear, sender=model, weak=False)
+            post_delete.connect(self.clear, sender=model, weak=False)
+        for through in m2m:
+            m2m_changed.connect(self.clear, sender=through, weak=False)
 
     def clear(self, *_args, **_kwargs) -> None:
         """Forget the kept value (usable as a signal receiver)."""

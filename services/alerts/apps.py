@@ -8,11 +8,7 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Weather warnings")
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
         from services.alerts.models import WeatherAlert
         from services.alerts.selectors import ALERT_AREAS
 
-        post_save.connect(ALERT_AREAS.clear, sender=WeatherAlert, weak=False)
-        post_delete.connect(ALERT_AREAS.clear, sender=WeatherAlert, weak=False)
-        m2m_changed.connect(ALERT_AREAS.clear, sender=WeatherAlert.districts.through, weak=False)
+        ALERT_AREAS.clear_when_changed(WeatherAlert, m2m=(WeatherAlert.districts.through,))
