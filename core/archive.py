@@ -31,16 +31,3 @@ def rows_archive(*, table: str, old_rows: str, params: list, batch: int = BATCH)
         moved += count
         if count < batch:
             return moved
-
-
-def archived_columns_agree(table: str) -> bool:
-    """Whether ``<table>_archive`` has the live table's columns, in the same order and types."""
-    sql = """
-        SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
-         WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [table])
-        live = cursor.fetchall()
-        cursor.execute(sql, [f"{table}_archive"])
-        return live == cursor.fetchall()

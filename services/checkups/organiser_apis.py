@@ -32,7 +32,7 @@ from services.checkups.models import Booking, CheckupEvent, Van
 from services.checkups.selectors import attendance_counts, checkup_queryset, event_attendees
 from services.checkups.serializers import EventSerializer, VanSerializer, attendee_rows
 from services.checkups.services import (
-    Attendance,
+    AttendanceMark,
     booking_attendance_record,
     checkup_event_delete,
     checkup_event_save,
@@ -194,8 +194,8 @@ class AttendanceInput(serializers.Serializer):
         help_text="The last four digits of the booking's phone: checked when given.",
     )
     attendance = serializers.ChoiceField(
-        choices=[value.value for value in Attendance],
-        default=Attendance.CAME.value,
+        choices=[value.value for value in AttendanceMark],
+        default=AttendanceMark.CAME.value,
         help_text="came (check in), did_not_come (a no-show) or not_recorded (undo either).",
     )
 
@@ -212,7 +212,7 @@ class EventAttendanceApi(OrganiserApi):
         booking = booking_attendance_record(
             event_id=event_id,
             reference=data["reference"],
-            attendance=Attendance(data["attendance"]),
+            attendance=AttendanceMark(data["attendance"]),
             phone_last4=data["phone_last4"],
         )
         return Response(attendee_rows([booking])[0])

@@ -162,8 +162,9 @@ def waiting_list_advance(*, event_id: int) -> int:
         return given
 
 
-class Attendance(StrEnum):
-    """What an organiser records at the van."""
+class AttendanceMark(StrEnum):
+    """What an organiser records at the van (the booking's resulting state is
+    ``Booking.Attendance``)."""
 
     CAME = "came"
     DID_NOT_COME = "did_not_come"
@@ -172,7 +173,7 @@ class Attendance(StrEnum):
 
 @transaction.atomic
 def booking_attendance_record(
-    *, event_id: int, reference: str, attendance: Attendance, phone_last4: str = ""
+    *, event_id: int, reference: str, attendance: AttendanceMark, phone_last4: str = ""
 ) -> Booking:
     """Check a worker in at the van (by reference; with the phone's last four digits too when
     given, which must then match), mark them as not come, or undo either. Only live bookings
@@ -191,14 +192,14 @@ def booking_attendance_record(
     if booking.waiting:
         raise BookingRefused(_("This booking is on the waiting list: it has no place yet."))
     now = timezone.now()
-    if attendance == Attendance.CAME and now < local_midnight(
+    if attendance == AttendanceMark.CAME and now < local_midnight(
         event.starts_at.astimezone(LOCAL_TZ).date()
     ):
         raise BookingRefused(_("Check-in opens on the day of the check-up."))
-    if attendance == Attendance.DID_NOT_COME and now < event.starts_at:
+    if attendance == AttendanceMark.DID_NOT_COME and now < event.starts_at:
         raise BookingRefused(_("The check-up has not started yet."))
-    booking.checked_in_at = now if attendance == Attendance.CAME else None
-    booking.no_show_at = now if attendance == Attendance.DID_NOT_COME else None
+    booking.checked_in_at = now if attendance == AttendanceMark.CAME else None
+    booking.no_show_at = now if attendance == AttendanceMark.DID_NOT_COME else None
     booking.save(update_fields=["checked_in_at", "no_show_at"])
     return booking
 

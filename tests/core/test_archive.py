@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from core.archive import archived_columns_agree, rows_archive
+from core.archive import rows_archive
 from services.checkups.models import Booking
 from stations.models import StationChange
 from stations.services import station_history_archive
@@ -19,6 +19,19 @@ from tests.stations.factories import StationFactory
 pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
+
+
+def archived_columns_agree(table: str) -> bool:
+    """Whether ``<table>_archive`` has the live table's columns, in the same order and types."""
+    sql = """
+        SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+         WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [table])
+        live = cursor.fetchall()
+        cursor.execute(sql, [f"{table}_archive"])
+        return live == cursor.fetchall()
 
 
 def archived(table: str) -> list[tuple]:
