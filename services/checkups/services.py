@@ -357,7 +357,7 @@ def checkup_event_save(*, event: CheckupEvent, data: dict[str, Any]) -> CheckupE
     event = checkup_event_schedule(
         event=event, starts_at=starts_at, ends_at=ends_at, station=station, location=location
     )
-    if event.booked < event.capacity:  # places added: the waiting list has them first
+    if "capacity" in data and event.booked < event.capacity:  # places added: list first
         waiting_list_advance(event_id=event.pk)
         event.refresh_from_db(fields=["booked"])
     return event

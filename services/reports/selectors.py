@@ -67,15 +67,25 @@ class ReportedStation(Protocol):
     last_verified_at: dt.datetime | None
 
 
-def open_reports(*, station: ReportedStation, now: dt.datetime) -> QuerySet[StationReport]:
-    """The station's reports that still count: within the window, after the station was last
-    confirmed, neither resolved nor spam; oldest first."""
+def counting_since(station: ReportedStation, now: dt.datetime) -> dt.datetime:
+    """Reports made after this still count: within the window, and after the station was last
+    confirmed."""
     since = now - WINDOW
-    if station.last_verified_at is not None and station.last_verified_at > since:
-        since = station.last_verified_at
-    return StationReport.objects.filter(
-        station_id=station.id, created_at__gt=since, resolved_at=None, is_spam=False
-    ).order_by("created_at", "id")
+    verified = station.last_verified_at
+    return verified if verified is not None and verified > since else since
+
+
+def _live_reports() -> QuerySet[StationReport]:
+    return StationReport.objects.filter(resolved_at=None, is_spam=False).order_by(
+        "created_at", "id"
+    )
+
+
+def open_reports(*, station: ReportedStation, now: dt.datetime) -> QuerySet[StationReport]:
+    """The station's reports that still count (neither resolved nor spam), oldest first."""
+    return _live_reports().filter(
+        station_id=station.id, created_at__gt=counting_since(station, now)
+    )
 
 
 def station_notices(*, station: ReportedStation, now: dt.datetime) -> list[Notice]:
@@ -95,21 +105,16 @@ def reports_of_stations(
 ) -> dict[int, StationReports]:
     """:func:`open_reports` and the notices of each of these stations (a manager's home), in
     one query; stations without open reports are left out."""
-    recent = StationReport.objects.filter(
-        station_id__in=[station.id for station in stations],
-        created_at__gt=now - WINDOW,
-        resolved_at=None,
-        is_spam=False,
-    ).order_by("created_at", "id")
+    recent = _live_reports().filter(
+        station_id__in=[station.id for station in stations], created_at__gt=now - WINDOW
+    )
     by_station: dict[int, list[StationReport]] = {}
     for report in recent:
         by_station.setdefault(report.station_id, []).append(report)
     found = {}
     for station in stations:
-        verified = station.last_verified_at
-        reports = [
-            r for r in by_station.get(station.id, []) if verified is None or r.created_at > verified
-        ]
+        since = counting_since(station, now)
+        reports = [r for r in by_station.get(station.id, []) if r.created_at > since]
         if reports:
             found[station.id] = StationReports(reports, notices_from(reports))
     return found
