@@ -3,6 +3,7 @@ real browser: each is shown as text, nothing runs, and the Content-Security-Poli
 script of the pages' own (an inline script anywhere would be refused and logged)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,6 +12,8 @@ from django.contrib.gis.geos import Point
 from core.localtime import LOCAL_TZ
 from services.benefits.models import BenefitScheme
 from services.checkups.models import CheckupEvent
+from services.checkups.services import booking_create
+from services.reports.services import client_digest, report_create
 from stations.models import OpeningException, Station
 from tests.e2e.pages import FUTIAN, log_in
 from tests.services.factories import CheckupEventFactory, VanFactory
@@ -153,3 +156,35 @@ def test_the_admin_and_its_map_widget_run_under_the_policy(hostile, open_page):
     page.click("[type=submit]")
     page.wait_for_selector(".dj_map .ol-viewport")
     nothing_ran(page)
+
+
+def test_the_staff_pages_added_since(hostile, open_page):
+    """The manager's home with workers' reports, the QR sheet, the numbers page and a check-up
+    day: every name, note and address shown as text."""
+    station = Station.objects.get(code="SZ-EVIL")
+    for n in range(3):
+        report_create(
+            station=station, kind="no_water", client=client_digest(f"10.5.0.{n}"), note=HOSTILE
+        )
+    event = CheckupEventFactory(station=station, location=station.location, address=HOSTILE)
+    booking_create(event_id=event.pk, phone="13800138000")
+    staff = UserFactory(username="evil-staff", roles=["station_manager", "organiser"])
+    station.managers.add(staff)
+    page = open_page("/accounts/login/?next=/console/")
+    log_in(page, "evil-staff")
+    page.wait_for_selector("li[data-code=SZ-EVIL] .open-reports")
+    assert HOSTILE in page.locator("li[data-code=SZ-EVIL] .open-reports").inner_text()
+    nothing_ran(page)
+    origin = page.url.split("/console/")[0]
+    for path, ready in (
+        ("/console/stations/SZ-EVIL/qr/", "#qr-sheet"),
+        ("/organisers/numbers/?city=深圳市", "#reported-stations"),
+        (f"/console/checkups/{event.pk}/", "#attendees li[data-reference]"),
+    ):
+        page.goto(origin + path)
+        page.wait_for_selector(ready)
+        assert HOSTILE in page.inner_text("main")
+        nothing_ran(page)
+    sheet = page.context.request.get(origin + "/console/stations/SZ-EVIL/qr/").text()
+    svg = sheet[sheet.index("<svg") : sheet.index("</svg>")]
+    assert set(re.findall(r"<(\w+)", svg)) == {"svg", "path"}  # the QR drawn: no text in it
