@@ -24,6 +24,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import json_script
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,7 @@ from services.reports.models import StationReport
 from services.reports.serializers import notices_output
 from stations.geojson import station_properties
 from stations.jobs import COVERAGE_TARGET_M, coverage_of, coverage_result
-from stations.models import Amenity, Station, StationAmenity
+from stations.models import Amenity, Station, StationAmenity, WarningRule
 from stations.opening_hours import WEEKDAYS_EN, WEEKDAYS_ZH
 from stations.permissions import managed_stations
 from stations.selectors import StationView, known_cities, place_of_city, station_get
@@ -345,6 +346,35 @@ def weather_services(
     return {"warning": warning, "title": title, "offered": offered}
 
 
+def warning_rules_shown(
+    rules: list[dict[str, Any]], today: dt.date, warning_kind: str | None
+) -> list[dict[str, Any]]:
+    """A station's warning-day rules as sentences (高温预警期间：加开 07:00–22:00；另提供：绿豆汤),
+    each saying whether a warning puts the station on it today (or is in force right now)."""
+    labels = dict(WarningRule.Kind.choices)
+    shown = []
+    for rule in rules:
+        what = []
+        if rule["opens"]:
+            closes = "24:00" if rule["closes"] == "00:00" else rule["closes"]
+            what.append(_("also open %(hours)s") % {"hours": f"{rule['opens']}–{closes}"})
+        if rule["services"]:
+            what.append(_("extra services: %(services)s") % {"services": rule["services"]})
+        shown.append(
+            {
+                "warning": rule["warning"],
+                "text": _("%(when)s: %(what)s")
+                % {
+                    "when": capfirst(labels[rule["warning"]]),
+                    "what": _("; ").join(what),
+                },
+                "in_force": rule["warning"] == warning_kind or today.isoformat() in rule["dates"],
+                "rule": rule,
+            }
+        )
+    return shown
+
+
 def week_grid(weekly: list[dict[str, Any]], english: bool) -> list[tuple[int, str, list]]:
     """The weekly periods as the managers' hours grid shows them: per weekday (Monday first),
     its number, its name and its periods."""
@@ -372,6 +402,8 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
     amenity_labels = {str(v): str(label) for v, label in StationAmenity.Status.choices}
     for amenity in properties["amenities"]:
         amenity["status_label"] = amenity_labels.get(amenity["status"], amenity["status"])
+    relief = weather_services(station, properties["amenities"], now)
+    rules = properties["opening_hours"]["during_warnings"]
     return render(
         request,
         "maps/station.html",
@@ -405,7 +437,16 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
                 },
             },
             "report_kinds": StationReport.Kind.choices,
-            "weather_services": weather_services(station, properties["amenities"], now),
+            "weather_services": relief,
+            "warning_rules": warning_rules_shown(
+                rules,
+                now.astimezone(LOCAL_TZ).date(),
+                relief and relief["warning"]["kind"],
+            ),
+            "warning_rule_forms": [
+                (kind, label, next((r for r in rules if r["warning"] == kind), None))
+                for kind, label in WarningRule.Kind.choices
+            ],
             "texts": {
                 "saved": _("Saved."),
                 "stale": _(

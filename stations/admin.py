@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import LocalMapAdmin
@@ -10,9 +11,10 @@ from stations.models import (
     Station,
     StationAmenity,
     StationChange,
+    WarningRule,
 )
 from stations.records import record_snapshot, station_records
-from stations.services import station_change_record
+from stations.services import station_change_record, warning_days_refresh
 
 
 class StationAmenityInline(admin.TabularInline):
@@ -29,6 +31,11 @@ class OpeningPeriodInline(admin.TabularInline):
 
 class OpeningExceptionInline(admin.TabularInline):
     model = OpeningException
+    extra = 0
+
+
+class WarningRuleInline(admin.TabularInline):
+    model = WarningRule
     extra = 0
 
 
@@ -68,6 +75,7 @@ class StationAdmin(LocalMapAdmin):
         StationAmenityInline,
         OpeningPeriodInline,
         OpeningExceptionInline,
+        WarningRuleInline,
         StationChangeInline,
     ]
     list_per_page = 50
@@ -88,6 +96,7 @@ class StationAdmin(LocalMapAdmin):
             source=StationChange.Source.ADMIN,
             action="update" if change else "create",
         )
+        transaction.on_commit(warning_days_refresh)  # its rules may have changed
 
 
 @admin.register(StationChange)

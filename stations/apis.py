@@ -227,6 +227,7 @@ class StationDetailApi(ManagerApi):
             fields=data,
             weekly=hours.get("weekly"),
             exceptions=hours.get("exceptions"),
+            warning_rules=hours.get("warning_rules"),
         )
         return station_feature_response(request, code, params=params)
 

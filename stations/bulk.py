@@ -28,6 +28,7 @@ from core.localtime import LOCAL_TZ
 from core.tables import write_table
 from stations.models import AdminArea, Amenity, Station
 from stations.records import (
+    RECORD_CHILDREN,
     STATION_FIELDS,
     RowError,
     StationRecord,
@@ -419,9 +420,7 @@ def _district_errors(records: Sequence[tuple[int, StationRecord]]) -> list[tuple
 
 def registry_records(chunk_size: int = 500) -> Iterator[StationRecord]:
     """Every station with its amenities and hours, by code, a chunk at a time."""
-    stations = Station.objects.order_by("code").prefetch_related(
-        "amenities", "opening_periods", "opening_exceptions"
-    )
+    stations = Station.objects.order_by("code").prefetch_related(*RECORD_CHILDREN)
     return station_records(stations.iterator(chunk_size=chunk_size))
 
 

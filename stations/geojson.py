@@ -63,6 +63,17 @@ def opening_hours_output(station: StationView, schedule: Schedule) -> dict[str, 
             }
             for date, closed, opens, closes, note in station.exceptions
         ],
+        "during_warnings": [
+            {
+                "warning": kind,
+                "opens": opens and opens[:5],
+                "closes": closes and closes[:5],
+                "overnight": opens is not None and _overnight(opens, closes),
+                "services": services,
+                "dates": dates,
+            }
+            for kind, opens, closes, services, dates in station.warning_rules
+        ],
         "always_open": schedule.is_always_open,
         "text": {"zh": schedule.describe("zh-hans"), "en": schedule.describe("en")},
     }

@@ -260,6 +260,70 @@ class OpeningException(models.Model):
         return f"{self.date} {'closed' if self.closed else f'{self.opens}–{self.closes}'}"
 
 
+class WarningRule(models.Model):
+    """What a station does while a heat or cold warning is in force where it stands: longer
+    hours (a daily period added to each warning day's hours, unless the station is closed all
+    day by a dated exception) and extra services (e.g. 绿豆汤、防暑药品). The days come from the
+    warnings (:class:`WarningDay`)."""
+
+    class Kind(models.TextChoices):
+        HEAT = "heat", _("during heat warnings")
+        COLD = "cold", _("during cold warnings")
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="warning_rules", db_index=False
+    )
+    kind = models.CharField(_("warning"), max_length=10, choices=Kind.choices)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    services = models.CharField(_("extra services"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("warning-day rule")
+        verbose_name_plural = _("warning-day rules")
+        ordering = ["station", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "kind"], name="warningrule_unique_kind"),
+            models.CheckConstraint(
+                condition=Q(opens__isnull=True, closes__isnull=True)
+                | Q(opens__isnull=False, closes__isnull=False),
+                name="warningrule_hours_or_none",
+                violation_error_message=_("Give both opening and closing time, or neither."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(opens=None, services=""), name="warningrule_says_something"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.kind}"
+
+
+class WarningDay(models.Model):
+    """A local date on which a warning of ``kind`` is in force (for some part of the day) where a
+    station with a rule of that kind stands. Written only by the alerts app's refresh
+    (``warning_days_replace``); its dates join the station's ``exception_dates`` (migration
+    0010), so the nearest search's open filter reads the day's rules."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="warning_days", db_index=False
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("warning"), max_length=10, choices=WarningRule.Kind.choices)
+
+    class Meta:
+        verbose_name = _("warning day")
+        verbose_name_plural = _("warning days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "date", "kind"], name="warningday_unique_station_date_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.date} {self.kind}"
+
+
 class StationChange(models.Model):
     """One change to a station or its amenities, hours or exceptions: who, when, through what,
     and every field's value before and after (``changes``: {field: {"before": …, "after": …}})."""

@@ -2,7 +2,8 @@
 
 Times are local (Asia/Shanghai). A period whose ``closes`` is not after ``opens`` runs past
 midnight into the next day, so 22:00–02:00 is a night shift and 00:00–00:00 is a whole day.
-Dated exceptions replace the weekly periods of their date (a closure or other hours).
+Dated exceptions replace the weekly periods of their date (a closure or other hours); on the
+days a heat or cold warning is in force, a station's warning-day rule adds its period.
 """
 
 from __future__ import annotations
@@ -54,11 +55,18 @@ class Schedule:
     weekly: Mapping[int, Sequence[Period]] = field(default_factory=dict)
     exceptions: Mapping[dt.date, Sequence[Period]] = field(default_factory=dict)
     """An exception date mapped to its periods; an empty sequence means closed all day."""
+    warning_days: Mapping[dt.date, Sequence[Period]] = field(default_factory=dict)
+    """Periods added to a date's hours while a warning is in force (a station's warning-day
+    rule), unless an exception closes that date all day."""
 
     def periods_on(self, day: dt.date) -> Sequence[Period]:
         if day in self.exceptions:
-            return self.exceptions[day]
-        return self.weekly.get(day.weekday(), ())
+            periods = self.exceptions[day]
+            if not periods:
+                return ()  # closed all day, warning or not
+        else:
+            periods = self.weekly.get(day.weekday(), ())
+        return [*periods, *self.warning_days.get(day, ())]
 
     def is_open_at(self, moment: dt.datetime) -> bool:
         local = moment if moment.tzinfo is LOCAL_TZ else moment.astimezone(LOCAL_TZ)

@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 
 from core.language import is_english
 from core.localtime import LOCAL_TZ
-from stations.models import OpeningException, OpeningPeriod, Station, StationAmenity
+from stations.models import (
+    OpeningException,
+    OpeningPeriod,
+    Station,
+    StationAmenity,
+    WarningRule,
+)
 from stations.opening_hours import (
     WEEKDAYS_EN,
     WEEKDAYS_ZH,
@@ -61,6 +67,11 @@ class StationRecord:
     amenities: list[StationAmenity] = field(default_factory=list)
     periods: list[OpeningPeriod] = field(default_factory=list)
     exceptions: list[OpeningException] = field(default_factory=list)
+    warning_rules: list[WarningRule] = field(default_factory=list)
+
+
+RECORD_CHILDREN = ("amenities", "opening_periods", "opening_exceptions", "warning_rules")
+"""The related rows a record holds: prefetch them when reading records of many stations."""
 
 
 def parse_time(value: Any, name: str) -> dt.time:
@@ -164,6 +175,31 @@ def parse_exceptions(rows: Any, today: dt.date) -> list[OpeningException]:
     if problem:
         raise ValidationError({"opening_hours": [problem]})
     return exceptions
+
+
+def parse_warning_rules(rows: Any) -> list[WarningRule]:
+    """What the station does during heat or cold warnings: ``warning`` (heat, cold), a daily
+    period (``opens``/``closes``, both or neither) and/or ``services``, once per warning."""
+    rules, kinds = [], set(WarningRule.Kind.values)
+    for item in rows or []:
+        kind = item.get("warning") if isinstance(item, dict) else None
+        if kind not in kinds:
+            raise ValidationError(
+                {"opening_hours": [f"during_warnings: {kind!r} is not one of {sorted(kinds)}."]}
+            )
+        if kind in {rule.kind for rule in rules}:
+            raise ValidationError({"opening_hours": [f"during_warnings: {kind} is listed twice."]})
+        services = checked_text(item.get("services", ""), WarningRule, "services", "opening_hours")
+        rule = WarningRule(kind=kind, services=services)
+        if item.get("opens") is not None or item.get("closes") is not None:
+            rule.opens = parse_time(item.get("opens"), "opening_hours")
+            rule.closes = parse_time(item.get("closes"), "opening_hours")
+        elif not services:
+            raise ValidationError(
+                {"opening_hours": [f"during_warnings: {kind} gives neither hours nor services."]}
+            )
+        rules.append(rule)
+    return rules
 
 
 def parse_amenities(rows: Any, catalogue: set[str]) -> list[StationAmenity]:
@@ -277,6 +313,7 @@ def _parse_verified(props: Mapping[str, Any], now: dt.datetime) -> dt.datetime |
 def _parse_hours(record: StationRecord, hours: Mapping[str, Any], today: dt.date) -> None:
     record.periods = parse_weekly(hours.get("weekly"))
     record.exceptions = parse_exceptions(hours.get("exceptions"), today)
+    record.warning_rules = parse_warning_rules(hours.get("during_warnings"))
 
 
 def _hhmm(t: dt.time | None) -> str | None:
@@ -305,6 +342,18 @@ def record_properties(record: StationRecord) -> dict[str, Any]:
             ),
             key=lambda e: (e["date"], e["opens"] or ""),
         ),
+        "during_warnings": sorted(
+            (
+                {
+                    "warning": rule.kind,
+                    "opens": _hhmm(rule.opens),
+                    "closes": _hhmm(rule.closes),
+                    "services": rule.services,
+                }
+                for rule in record.warning_rules
+            ),
+            key=lambda rule: rule["warning"],
+        ),
     }
     props["amenities"] = sorted(
         (
@@ -331,6 +380,7 @@ def record_snapshot(record: StationRecord) -> dict[str, Any]:
         "location": [round(v, 6) for v in record_coordinates(record)],
         "opening_hours.weekly": hours["weekly"],
         "opening_hours.exceptions": hours["exceptions"],
+        "opening_hours.during_warnings": hours["during_warnings"],
     }
     for amenity in amenities:
         code = amenity.pop("code")
@@ -357,4 +407,5 @@ def station_records(stations: Iterable[Station]) -> Iterator[StationRecord]:
             list(station.amenities.all()),
             list(station.opening_periods.all()),
             list(station.opening_exceptions.all()),
+            list(station.warning_rules.all()),
         )

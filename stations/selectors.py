@@ -79,6 +79,9 @@ class StationView:
     """[weekday, "HH:MM:SS" opens, "HH:MM:SS" closes], by weekday and opening time."""
     exceptions: list[list[Any]]
     """[ISO date, closed, opens or null, closes or null, note], by date."""
+    warning_rules: list[list[Any]]
+    """[kind, opens or null, closes or null, services, [ISO dates of its warning days]], by
+    kind: what the station does while a heat or cold warning is in force."""
 
     @property
     def is_open_status(self) -> bool:
@@ -93,7 +96,14 @@ class StationView:
             periods = exceptions.setdefault(dt.date.fromisoformat(date), [])
             if not closed:
                 periods.append(_period(opens, closes))
-        return Schedule(weekly=weekly, exceptions=exceptions)
+        warning_days: dict[dt.date, list[Period]] = {}
+        for _kind, opens, closes, _services, dates in self.warning_rules:
+            if opens is not None:
+                for date in dates:
+                    warning_days.setdefault(dt.date.fromisoformat(date), []).append(
+                        _period(opens, closes)
+                    )
+        return Schedule(weekly=weekly, exceptions=exceptions, warning_days=warning_days)
 
 
 def _period(opens: str, closes: str) -> Period:
@@ -114,7 +124,14 @@ STATION_VIEW_COLUMNS = """
        FROM stations_openingperiod p WHERE p.station_id = s.id),
     (SELECT coalesce(json_agg(json_build_array(e.date, e.closed, e.opens, e.closes, e.note)
                               ORDER BY e.date, e.opens), '[]')
-       FROM stations_openingexception e WHERE e.station_id = s.id AND e.date >= %s)
+       FROM stations_openingexception e WHERE e.station_id = s.id AND e.date >= %(since)s),
+    (SELECT coalesce(json_agg(json_build_array(
+                r.kind, r.opens, r.closes, r.services,
+                (SELECT coalesce(json_agg(w.date ORDER BY w.date), '[]')
+                   FROM stations_warningday w
+                  WHERE w.station_id = s.id AND w.kind = r.kind AND w.date >= %(since)s))
+            ORDER BY r.kind), '[]')
+       FROM stations_warningrule r WHERE r.station_id = s.id)
 """
 
 
@@ -127,18 +144,18 @@ def exceptions_since(moment: dt.datetime | None) -> dt.date:
 def _views(where: str, value: Any, moment: dt.datetime | None) -> list[StationView]:
     sql = f"SELECT {STATION_VIEW_COLUMNS} FROM stations_station s WHERE {where}"
     with read_connection().cursor() as cursor:
-        cursor.execute(sql, [exceptions_since(moment), value])
+        cursor.execute(sql, {"since": exceptions_since(moment), "value": value})
         return [StationView(*row) for row in cursor.fetchall()]
 
 
 def station_views(ids: Sequence[int], *, moment: dt.datetime | None = None) -> list[StationView]:
     """The stations with these ids, in the order given."""
-    found = {view.id: view for view in _views("s.id = ANY(%s)", list(ids), moment)}
+    found = {view.id: view for view in _views("s.id = ANY(%(value)s)", list(ids), moment)}
     return [found[i] for i in ids if i in found]
 
 
 def station_get(*, code: str, moment: dt.datetime | None = None) -> StationView | None:
-    return next(iter(_views("s.code = %s", code, moment)), None)
+    return next(iter(_views("s.code = %(value)s", code, moment)), None)
 
 
 @dataclass(frozen=True, slots=True)

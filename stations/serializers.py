@@ -29,6 +29,7 @@ from stations.models import (
     Station,
     StationAmenity,
     StationChange,
+    WarningRule,
 )
 from stations.records import exceptions_problem, weekly_problem
 from stations.selectors import (
@@ -177,11 +178,37 @@ class OpeningExceptionInput(PeriodTimesInput):
         return super().validate(attrs)
 
 
+class WarningRuleInput(StrictSerializer):
+    """While a heat or cold warning is in force where the station stands: a daily period added
+    to the day's hours (``opens`` and ``closes``, or neither) and/or extra services."""
+
+    warning = serializers.ChoiceField(choices=WarningRule.Kind.choices)
+    opens = serializers.TimeField(input_formats=TIME_FORMATS, required=False, allow_null=True)
+    closes = serializers.TimeField(input_formats=TIME_FORMATS, required=False, allow_null=True)
+    overnight = serializers.BooleanField(required=False, default=False)
+    services = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        opens, closes = attrs.get("opens"), attrs.get("closes")
+        if (opens is None) != (closes is None):
+            missing = "opens" if opens is None else "closes"
+            raise serializers.ValidationError({missing: [_("Give opens and closes, or neither.")]})
+        if opens is None and not attrs["services"].strip():
+            raise serializers.ValidationError(
+                {"services": [_("Give longer hours, extra services, or both.")]}
+            )
+        if opens is not None:
+            PeriodTimesInput().validate(attrs)
+        return attrs
+
+
 class OpeningHoursInput(StrictSerializer):
-    """Replaces the weekly periods and/or the dated exceptions (whichever is given)."""
+    """Replaces the weekly periods, the dated exceptions and/or the warning-day rules
+    (whichever is given)."""
 
     weekly = WeeklyPeriodInput(many=True, required=False, max_length=50)
     exceptions = OpeningExceptionInput(many=True, required=False, max_length=400)
+    during_warnings = WarningRuleInput(many=True, required=False, max_length=2)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         weekly = [
@@ -198,15 +225,27 @@ class OpeningHoursInput(StrictSerializer):
             )
             for e in attrs.get("exceptions", [])
         ]
+        rules = [
+            WarningRule(
+                kind=r["warning"],
+                opens=r.get("opens"),
+                closes=r.get("closes"),
+                services=r["services"],
+            )
+            for r in attrs.get("during_warnings", [])
+        ]
+        kinds = [rule.kind for rule in rules]
         for name, problem in [
             ("weekly", weekly_problem(weekly)),
             ("exceptions", exceptions_problem(exceptions)),
+            ("during_warnings", len(set(kinds)) < len(kinds) and _("One rule per warning.")),
         ]:
             if problem:
                 raise serializers.ValidationError({name: [problem]})
         return {
             "weekly": weekly if "weekly" in attrs else None,
             "exceptions": exceptions if "exceptions" in attrs else None,
+            "warning_rules": rules if "during_warnings" in attrs else None,
         }
 
 

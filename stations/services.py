@@ -13,14 +13,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.archive import rows_archive
 from core.exceptions import Refused
+from core.localtime import local_today
 from stations.models import (
     AdminArea,
     MapCell,
@@ -29,8 +32,11 @@ from stations.models import (
     Station,
     StationAmenity,
     StationChange,
+    WarningDay,
+    WarningRule,
 )
 from stations.records import (
+    RECORD_CHILDREN,
     STATION_FIELDS,
     StationRecord,
     record_snapshot,
@@ -63,15 +69,23 @@ def _create(records: Sequence[StationRecord]) -> None:
     amenities: list[StationAmenity] = []
     periods: list[OpeningPeriod] = []
     exceptions: list[OpeningException] = []
+    rules: list[WarningRule] = []
     for record in records:
-        for child in (*record.amenities, *record.periods, *record.exceptions):
+        for child in (
+            *record.amenities,
+            *record.periods,
+            *record.exceptions,
+            *record.warning_rules,
+        ):
             child.station = record.station
         amenities += record.amenities
         periods += record.periods
         exceptions += record.exceptions
+        rules += record.warning_rules
     StationAmenity.objects.bulk_create(amenities, batch_size=2000)
     OpeningPeriod.objects.bulk_create(periods, batch_size=2000)
     OpeningException.objects.bulk_create(exceptions, batch_size=2000)
+    WarningRule.objects.bulk_create(rules, batch_size=2000)
 
 
 @transaction.atomic
@@ -168,9 +182,10 @@ def station_update(
     fields: dict[str, Any],
     weekly: Sequence[OpeningPeriod] | None = None,
     exceptions: Sequence[OpeningException] | None = None,
+    warning_rules: Sequence[WarningRule] | None = None,
 ) -> None:
-    """Change the manager's fields and, when given, replace the weekly periods or the dated
-    exceptions (already validated together)."""
+    """Change the manager's fields and, when given, replace the weekly periods, the dated
+    exceptions or the warning-day rules (already validated together)."""
     unknown = set(fields) - set(MANAGER_FIELDS)
     if unknown:
         raise ValueError(f"not a manager's field: {sorted(unknown)}")
@@ -188,9 +203,37 @@ def station_update(
         for rows, related in [
             (weekly, station.opening_periods),
             (exceptions, station.opening_exceptions),
+            (warning_rules, station.warning_rules),
         ]:
             if rows is not None:
                 _replace_rows(related, rows, station)
+        if warning_rules is not None:
+            transaction.on_commit(warning_days_refresh)
+
+
+def warning_days_refresh() -> None:
+    """Put the stations with warning-day rules on the days of the warnings in force where they
+    stand: the alerts app (above this one) does it, reached through the setting
+    YIZHAN_WARNING_DAYS_REFRESH."""
+    import_string(settings.YIZHAN_WARNING_DAYS_REFRESH)()
+
+
+@transaction.atomic
+def warning_days_replace(*, days: Iterable[tuple[int, dt.date, str]]) -> int:
+    """Make the warning days exactly ``days`` (station id, local date, kind) from yesterday on,
+    and forget older ones; only the rows that differ are written, so only the stations whose
+    days changed get a new version. Returns how many rows were added or removed."""
+    since = local_today() - dt.timedelta(days=1)
+    wanted = {day for day in days if day[1] >= since}
+    rows = WarningDay.objects.select_for_update()
+    current = {(w.station_id, w.date, w.kind): w.pk for w in rows}
+    gone = [pk for key, pk in current.items() if key not in wanted or key[1] < since]
+    WarningDay.objects.filter(pk__in=gone).delete()
+    WarningDay.objects.bulk_create(
+        WarningDay(station_id=station, date=date, kind=kind)
+        for station, date, kind in sorted(wanted - set(current))
+    )
+    return len(gone) + len(wanted - set(current))
 
 
 def station_amenity_set(
@@ -311,7 +354,7 @@ def _import_batch(
         station.code: station
         for station in Station.objects.select_for_update()
         .filter(code__in=[r.station.code for r in records])
-        .prefetch_related("amenities", "opening_periods", "opening_exceptions")
+        .prefetch_related(*RECORD_CHILDREN)
     }
     created: list[StationRecord] = []
     changes: list[StationChange] = []
@@ -356,6 +399,7 @@ def _replace(
         ("amenities.", station.amenities, record.amenities),
         ("opening_hours.weekly", station.opening_periods, record.periods),
         ("opening_hours.exceptions", station.opening_exceptions, record.exceptions),
+        ("opening_hours.during_warnings", station.warning_rules, record.warning_rules),
     ]
     for prefix, related, rows in children:
         if any(key.startswith(prefix) for key in diff):

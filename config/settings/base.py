@@ -108,6 +108,8 @@ YIZHAN_READ_YOUR_WRITES_SECONDS = env.int("YIZHAN_READ_YOUR_WRITES_SECONDS", def
 # The heat or cold warning in force at a point, for the nearest search's mode=auto: given by the
 # alerts app, which sits above the stations app (so no import from stations to it).
 YIZHAN_WEATHER_MODE_AT = "services.alerts.selectors.weather_mode_at"
+# Puts stations with warning-day rules on the days of the warnings in force where they stand.
+YIZHAN_WARNING_DAYS_REFRESH = "services.alerts.services.warning_days_refresh"
 # How long the stations' change history and the bookings of ended events stay in their live
 # tables before `archive_station_history` / `archive_bookings` move them to the archive tables.
 YIZHAN_HISTORY_ONLINE_DAYS = env.int("YIZHAN_HISTORY_ONLINE_DAYS", default=730)

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.widgets import LocalMapAdmin
 from services.alerts.cap import CapError, parse_cap
 from services.alerts.models import WeatherAlert
-from services.alerts.services import alert_districts, alerts_import
+from services.alerts.services import alert_districts, alerts_import, warning_days_refresh
 
 MAX_CAP_BYTES = 1_000_000
 
@@ -47,6 +48,20 @@ class WeatherAlertAdmin(LocalMapAdmin):
     search_fields = ["headline", "area_description", "identifier"]
     filter_horizontal = ["districts"]
     change_list_template = "admin/alerts/weatheralert/change_list.html"
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """An edited warning (ended early, its area or times changed) moves the warning days
+        of the stations under it."""
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(warning_days_refresh)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(warning_days_refresh)
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(warning_days_refresh)
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.import_view)

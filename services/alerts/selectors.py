@@ -27,10 +27,10 @@ class AlertArea:
     area: PreparedGeometry
 
 
-def _alert_areas() -> list[AlertArea]:
-    """The warnings not yet expired nor cancelled, each with its polygon and districts united
-    (read by every nearest request in auto mode: kept by the process, see below)."""
-    live = WeatherAlert.objects.filter(expires__gt=timezone.now(), cancelled_at=None)
+def alert_areas(*, expiring_after: dt.datetime) -> list[AlertArea]:
+    """The warnings not cancelled that expire after ``expiring_after``, each with its polygon
+    and districts united."""
+    live = WeatherAlert.objects.filter(expires__gt=expiring_after, cancelled_at=None)
     areas = []
     for alert in live.prefetch_related("districts"):
         shapes = [district.boundary for district in alert.districts.all()]
@@ -42,6 +42,12 @@ def _alert_areas() -> list[AlertArea]:
                 union = union.union(shape)
             areas.append(AlertArea(alert, union.prepared))
     return areas
+
+
+def _alert_areas() -> list[AlertArea]:
+    """The warnings not yet expired nor cancelled (read by every nearest request in auto
+    mode: kept by the process, see below)."""
+    return alert_areas(expiring_after=timezone.now())
 
 
 ALERT_AREAS = KeptCatalogue(_alert_areas, seconds=60)

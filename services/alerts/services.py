@@ -3,18 +3,21 @@ matched to districts) before any is saved, then saved together."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.localtime import LOCAL_TZ, local_midnight, local_today
 from services.alerts.cap import CapAlert, CapError
 from services.alerts.models import WeatherAlert
-from services.alerts.selectors import ALERT_AREAS
-from stations.models import AdminArea
+from services.alerts.selectors import ALERT_AREAS, AlertArea, alert_areas
+from stations.models import AdminArea, Station, WarningRule
+from stations.services import warning_days_replace
 
 
 @dataclass(frozen=True)
@@ -80,4 +83,34 @@ def alerts_import(alerts: Sequence[tuple[CapAlert, list[AdminArea]]]) -> AlertIm
             saved.districts.set(districts)
             created += 1
     ALERT_AREAS.clear()  # updates and cancellations bypass the model's signals
+    warning_days_refresh()
     return AlertImport(created, present, cancelled)
+
+
+def warning_days_refresh() -> int:
+    """Put each station with a warning-day rule on every local date, from yesterday on, that a
+    warning of the rule's kind is in force (for some part of the day) where the station stands;
+    the days of a cancelled or replaced warning go. Run after each import and after a manager
+    changes a station's rules. Returns how many days were added or removed."""
+    since = local_today() - dt.timedelta(days=1)
+    stations: dict[str, list[tuple[int, GEOSGeometry]]] = {k: [] for k in WarningRule.Kind.values}
+    with_rules = Station.objects.filter(warning_rules__isnull=False)
+    for station_id, location, kind in with_rules.values_list(
+        "id", "location", "warning_rules__kind"
+    ):
+        stations[kind].append((station_id, location))
+    days = []
+    for area in alert_areas(expiring_after=local_midnight(since)):
+        for station_id, location in stations.get(area.alert.kind, []):
+            if area.area.covers(location):
+                days += [(station_id, day, area.alert.kind) for day in _local_dates(area)]
+    return warning_days_replace(days=days)
+
+
+def _local_dates(area: AlertArea) -> Iterator[dt.date]:
+    """The local dates a warning is in force on, for some part of the day."""
+    day = area.alert.effective.astimezone(LOCAL_TZ).date()
+    last = (area.alert.expires - dt.timedelta(microseconds=1)).astimezone(LOCAL_TZ).date()
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=1)

@@ -52,6 +52,11 @@ def test_the_phone_works_out_open_now_as_the_server_does(open_page):
     schedule = Schedule(
         weekly={0: (Period(dt.time(22), dt.time(2)),), 1: (Period(dt.time(9), dt.time(17)),)},
         exceptions={monday + dt.timedelta(days=1): ()},  # closed on Tuesday
+        # heat warnings on Tuesday (closed all the same) and Wednesday: 20:00–01:30 added
+        warning_days={
+            monday + dt.timedelta(days=day): (Period(dt.time(20), dt.time(1, 30)),)
+            for day in (1, 2)
+        },
     )
     hours = {
         "always_open": False,
@@ -60,10 +65,19 @@ def test_the_phone_works_out_open_now_as_the_server_does(open_page):
             {"weekday": 1, "opens": "09:00", "closes": "17:00"},
         ],
         "exceptions": [{"date": "2026-11-24", "closed": True, "opens": None, "closes": None}],
+        "during_warnings": [
+            {
+                "warning": "heat",
+                "opens": "20:00",
+                "closes": "01:30",
+                "services": "",
+                "dates": ["2026-11-24", "2026-11-25"],
+            },
+        ],
     }
     moments = [
         dt.datetime.combine(monday, dt.time(hour), tzinfo=LOCAL_TZ) + dt.timedelta(days=day)
-        for day in range(3)
+        for day in range(4)
         for hour in (1, 10, 21, 23)
     ]
     page = open_page("/", init_script="navigator.geolocation.getCurrentPosition = () => {};")

@@ -192,3 +192,29 @@ def test_the_week_at_once_monday_to_friday_or_round_the_clock(station, open_page
     page.wait_for_function(  # the public part follows
         "() => document.getElementById('open-state').textContent === 'Open now'"
     )
+
+
+def test_a_manager_promises_longer_hours_and_mung_bean_soup_during_heat_warnings(
+    station, open_page
+):
+    page = managers_page(open_page, station, "re")
+    heat = page.locator("#during_warnings .period[data-warning=heat]")
+    heat.locator("[name=opens]").fill("07:00")  # no closing time
+    page.click("#hours button[type=submit]")
+    page.wait_for_selector("#hours > .result.error")
+    assert heat.get_attribute("aria-invalid") == "true"
+    assert page.locator("#during_warnings .period[aria-invalid]").count() == 1
+    heat.locator("[name=closes]").fill("22:00")
+    heat.locator("[name=services]").fill("绿豆汤、藿香正气水")
+    page.click("#hours button[type=submit]")
+    page.wait_for_selector("#hours > .result.saved")
+    rule = station.warning_rules.get()
+    assert (rule.kind, rule.opens, rule.closes, rule.services) == (
+        "heat",
+        dt.time(7),
+        dt.time(22),
+        "绿豆汤、藿香正气水",
+    )
+    page.reload()
+    said = page.locator("#details .warning-rule[data-warning=heat]").inner_text()
+    assert said == "During heat warnings: also open 07:00–22:00; extra services: 绿豆汤、藿香正气水"

@@ -78,7 +78,13 @@ def test_an_administrator_assigns_managers_and_the_change_is_in_the_history(admi
         "last_verified_at_0": "",
         "last_verified_at_1": "",
     }
-    for prefix in ["amenities", "opening_periods", "opening_exceptions", "changes"]:
+    for prefix in [
+        "amenities",
+        "opening_periods",
+        "opening_exceptions",
+        "warning_rules",
+        "changes",
+    ]:
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

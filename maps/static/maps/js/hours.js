@@ -1,7 +1,8 @@
 // Open at a moment, from a station's opening hours as the API gives them: the same rules as
 // the server's (stations/opening_hours.py), for when the page has no network. Beijing time;
-// a dated exception replaces that day's weekly hours; a period whose closing time is not
-// after its opening runs into the next day (00:00–00:00 is the whole day).
+// a dated exception replaces that day's weekly hours (a warning-day rule adds to them); a
+// period whose closing time is not after its opening runs into the next day (00:00–00:00 is
+// the whole day).
 window.yizhanHours = (function () {
   "use strict";
   const parts = new Intl.DateTimeFormat("en-CA", {
@@ -24,13 +25,14 @@ window.yizhanHours = (function () {
     return hours * 60 + mins;
   }
 
-  // The day's periods as [opens, closes, wraps] in minutes.
+  // The day's periods as [opens, closes, wraps] in minutes. On a date a heat or cold warning
+  // puts the station on, its rule for that warning adds a period (not on a date closed all day).
   function periodsOn(hours, day) {
-    const exception = hours.exceptions.find((e) => e.date === day.date);
-    const periods = exception
-      ? (exception.closed ? [] : [exception])
-      : hours.weekly.filter((p) => p.weekday === day.weekday);
-    return periods.map((p) => [minutes(p.opens), minutes(p.closes), minutes(p.closes) <= minutes(p.opens)]);
+    const dated = hours.exceptions.filter((e) => e.date === day.date);
+    if (dated.some((e) => e.closed)) return [];
+    const periods = dated.length ? dated : hours.weekly.filter((p) => p.weekday === day.weekday);
+    const warned = (hours.during_warnings || []).filter((r) => r.opens && r.dates.includes(day.date));
+    return [...periods, ...warned].map((p) => [minutes(p.opens), minutes(p.closes), minutes(p.closes) <= minutes(p.opens)]);
   }
 
   function isOpenAt(hours, moment) {

@@ -171,6 +171,7 @@
   hours.addEventListener("click", (event) => {
     if (event.target.classList.contains("remove")) event.target.closest(".period").remove();
   });
+  let sentRules = [];
   // The API's refusal of the hours, row by row (its errors are named by path, as
   // "opening_hours.weekly[1].closes"): each faulty row is marked and says why beside itself.
   // True when every reason found its row.
@@ -178,8 +179,10 @@
     let all = true;
     let any = false;
     for (const [name, messages] of Object.entries((payload && payload.errors) || {})) {
-      const match = /^opening_hours\.(weekly|exceptions)\[(\d+)\]/.exec(name);
-      const row = match && hours.querySelectorAll(`#${match[1]} .period`)[Number(match[2])];
+      const match = /^opening_hours\.(weekly|exceptions|during_warnings)\[(\d+)\]/.exec(name);
+      const rows = match && (match[1] === "during_warnings"
+        ? sentRules : hours.querySelectorAll(`#${match[1]} .period`));
+      const row = match && rows[Number(match[2])];
       if (!row) { all = false; continue; }
       row.setAttribute("aria-invalid", "true");
       row.append(element("span", "row-error", messages.join(" ")));
@@ -205,8 +208,21 @@
       if (!closed) { item.opens = value(row, "opens").value; item.closes = value(row, "closes").value; }
       return item;
     });
-    await send("PATCH", base, { opening_hours: { weekly, exceptions } }, hours.querySelector(":scope > .result"),
-               texts.saved, markRows);
+    // A warning's rule is sent when it says something (times or services); the rows sent are
+    // kept so that a refusal lands on the right one.
+    sentRules = [...hours.querySelectorAll("#during_warnings .period")].filter((row) =>
+      ["opens", "closes", "services"].some((name) => value(row, name).value.trim()));
+    const during_warnings = sentRules.map((row) => {
+      const item = { warning: row.dataset.warning, services: value(row, "services").value.trim() };
+      if (value(row, "opens").value || value(row, "closes").value) {
+        item.opens = value(row, "opens").value || null;
+        item.closes = value(row, "closes").value || null;
+        item.overnight = value(row, "overnight").checked;
+      }
+      return item;
+    });
+    await send("PATCH", base, { opening_hours: { weekly, exceptions, during_warnings } },
+               hours.querySelector(":scope > .result"), texts.saved, markRows);
   });
 
   document.getElementById("verify").addEventListener("click", () => send("POST", `${base}verify/`, undefined, message));
