@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -48,6 +49,17 @@ def read_connection() -> BaseDatabaseWrapper:
     """The connection for a selector's hand-written SQL (the ORM's reads go through the
     router)."""
     return connections[reading_alias()]
+
+
+@contextmanager
+def reads_on_primary() -> Iterator[None]:
+    """Every read of the block on the primary: for an answer that must agree with something
+    only the primary knows (e.g. which transactions are still writing there)."""
+    token = _on_primary.set(True)
+    try:
+        yield
+    finally:
+        _on_primary.reset(token)
 
 
 class PrimaryReplicaRouter:

@@ -35,7 +35,8 @@ from core.api import (
 from core.apis import JOB, job_accepted
 from core.coordinates import to_wgs84
 from core.fields import CrsInput, point_echo, position_in_wgs84
-from core.localtime import LOCAL_TZ
+from core.localtime import LOCAL_TZ, local_iso
+from core.routers import reads_on_primary
 from core.throttles import AddressThrottle
 from stations.geocoding import geocode
 from stations.geojson import (
@@ -50,6 +51,7 @@ from stations.models import Amenity
 from stations.permissions import IsStationManager
 from stations.selectors import (
     StationRef,
+    station_changes,
     station_get,
     station_history,
     station_list,
@@ -57,6 +59,7 @@ from stations.selectors import (
     station_nearest_list,
     station_stale_list,
     station_views,
+    sync_watermark,
 )
 from stations.serializers import (
     AmenityCodeField,
@@ -384,7 +387,28 @@ class StationListApi(PublicApi):
             kinds=params["kind"],
             amenities=params["amenity"],
         )
-        return station_page_response(request, queryset, crs=params["crs"], view=self)
+        if "modified_after" not in params:
+            return station_page_response(request, queryset, crs=params["crs"], view=self)
+        return station_changes_response(request, queryset, params, view=self)
+
+
+SYNC_HEADER = "Yizhan-Next-Modified-After"
+
+
+def station_changes_response(
+    request: Request, queryset: QuerySet, params: dict[str, Any], *, view: APIView
+) -> HttpResponse:
+    """A mirror's poll: the stations changed since ``modified_after`` and those removed. Where
+    to ask from next time travels in a header, so that the body — and its ETag — stay the same
+    while nothing changes (a poll answered 304 keeps the ``modified_after`` it sent)."""
+    with reads_on_primary():
+        watermark = sync_watermark()  # before reading the changes it vouches for
+        changed, removed = station_changes(queryset, modified_after=params["modified_after"])
+        response = station_page_response(
+            request, changed, crs=params["crs"], view=view, extra={"removed": removed}
+        )
+    response[SYNC_HEADER] = local_iso(watermark)
+    return response
 
 
 class StationMapApi(PublicApi):

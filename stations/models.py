@@ -362,6 +362,23 @@ class StationChange(models.Model):
         return f"{self.station_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
+class StationRemoval(models.Model):
+    """A station deleted from the registry: its code and when, written by the database as the
+    row goes (migration 0011), so that mirrors polling ``modified_after`` learn of it."""
+
+    code = models.SlugField(_("code"), max_length=32, db_index=False)
+    removed_at = models.DateTimeField(_("removed at"))
+
+    class Meta:
+        verbose_name = _("removed station")
+        verbose_name_plural = _("removed stations")
+        ordering = ["removed_at"]
+        indexes = [models.Index(fields=["removed_at"], name="stationremoval_removed_at")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.removed_at:%Y-%m-%d %H:%M}"
+
+
 class MapCell(models.Model):
     """Stations counted per map cell and zoom (:mod:`stations.cells`): a materialized view,
     made by migration 0007 and refreshed by the ``map-cells`` job; never written by Django."""

@@ -18,11 +18,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.db.models import Union
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point, Polygon
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Avg, Count, Min, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from core.localtime import LOCAL_TZ
+from core.localtime import LOCAL_TZ, local_iso
 from core.nearest import WGS84_SPHEROID, NearestQuery, nearest_rows, nearest_rows_many
 from core.routers import read_connection
 from stations.cells import (
@@ -35,7 +36,16 @@ from stations.cells import (
     cell_y,
 )
 from stations.conditions import filter_queryset, station_conditions, where_clause
-from stations.models import AdminArea, Amenity, MapCell, PointX, PointY, Station, StationChange
+from stations.models import (
+    AdminArea,
+    Amenity,
+    MapCell,
+    PointX,
+    PointY,
+    Station,
+    StationChange,
+    StationRemoval,
+)
 from stations.opening_hours import Period, Schedule
 from stations.permissions import managed_stations
 
@@ -257,6 +267,36 @@ def station_list(
         viewport.srid = 4326
         queryset = queryset.filter(location__intersects=viewport)
     return queryset.order_by("code")
+
+
+def sync_watermark() -> dt.datetime:
+    """Where a mirror's next ``modified_after`` starts: the start of the oldest transaction
+    still writing on the primary, or now when none is. Every change not yet committed was
+    stamped no earlier than its transaction's start (migration 0011), so polling from here
+    never misses one; answers overlap a little instead. Read before the changes themselves,
+    and those from the primary too (:func:`core.routers.reads_on_primary`)."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(
+            "SELECT least(clock_timestamp(), min(xact_start)) FROM pg_stat_activity"
+            " WHERE backend_xid IS NOT NULL"
+        )
+        return cursor.fetchone()[0]
+
+
+def station_changes(
+    queryset: QuerySet[Station], *, modified_after: dt.datetime
+) -> tuple[QuerySet[Station], list[dict[str, str]]]:
+    """For a mirror: the stations of ``queryset`` changed at or after ``modified_after``
+    (closures too: a closed station is a change of status) and every station removed since,
+    oldest first."""
+    removed = StationRemoval.objects.filter(removed_at__gte=modified_after)
+    return (
+        queryset.filter(updated_at__gte=modified_after),
+        [
+            {"code": code, "removed_at": local_iso(at)}
+            for code, at in removed.order_by("removed_at", "id").values_list("code", "removed_at")
+        ],
+    )
 
 
 @dataclass(frozen=True, slots=True)

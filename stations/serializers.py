@@ -99,6 +99,14 @@ class StationListInput(StationFilterInput):
     bbox = BboxField(required=False, max_length=200, help_text=_("minLon,minLat,maxLon,maxLat"))
     city = serializers.CharField(required=False, max_length=50)
     district = serializers.CharField(required=False, max_length=50)
+    modified_after = LocalDateTimeField(
+        required=False,
+        help_text=_(
+            "Only the stations changed at or after this moment (ISO 8601; without an offset, "
+            "Beijing time), and the codes of those removed since ('removed'). Ask next time "
+            "from the answer's Yizhan-Next-Modified-After header."
+        ),
+    )
 
 
 class MapInput(StationFilterInput):
