@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -36,6 +38,7 @@ from services.checkups.services import (
     booking_cancel,
     booking_create,
 )
+from services.checkups.slots import FEED_TYPES, feed_resources, published_events
 
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No check-up event with that id.")
 ERROR_409 = OpenApiResponse(
@@ -244,3 +247,58 @@ def booking_output(booking: Booking) -> dict[str, Any]:
         "is_synthetic": demo,
         "note": str(DEMO_BOOKING) if demo else None,
     }
+
+
+NDJSON = OpenApiResponse(OpenApiTypes.STR, description="One FHIR resource (JSON) a line.")
+
+
+class SlotsManifestApi(PublicApi):
+    """The entry point of the SMART Scheduling Links feed (services/checkups/slots.py)."""
+
+    content_etag = False  # names the moment it was made
+
+    @extend_schema(
+        operation_id="checkups_slots_manifest",
+        summary="Check-ups as a SMART Scheduling Links feed: the $bulk-publish manifest",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "transactionTime": local_iso(timezone.now()),
+                "request": request.build_absolute_uri(),
+                "output": [
+                    {
+                        "type": kind,
+                        "url": request.build_absolute_uri(
+                            reverse("v1:checkups-slots-file", args=[kind.lower()])
+                        ),
+                    }
+                    for kind in FEED_TYPES
+                ],
+                "error": [],
+            }
+        )
+
+
+class SlotsFileApi(PublicApi):
+    cache_max_age = 60
+
+    @extend_schema(
+        operation_id="checkups_slots_file",
+        summary="One file of the check-ups' SMART Scheduling Links feed (NDJSON)",
+        responses={(200, "application/fhir+ndjson"): NDJSON},
+    )
+    def get(self, request: Request, kind: str) -> HttpResponse:
+        def booking_url(event) -> str | None:
+            if event.station is None:
+                return None
+            return request.build_absolute_uri(
+                reverse("station-page", args=[event.station.code]) + "#checkups"
+            )
+
+        lines = (
+            json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n"
+            for resource in feed_resources(kind.capitalize(), published_events(), booking_url)
+        )
+        return HttpResponse("".join(lines), content_type="application/fhir+ndjson")

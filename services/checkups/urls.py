@@ -9,6 +9,8 @@ from services.checkups.apis import (
     CheckupIcsApi,
     CheckupUpcomingApi,
     CheckupUpcomingIcsApi,
+    SlotsFileApi,
+    SlotsManifestApi,
 )
 from services.checkups.organiser_apis import (
     EventAttendanceApi,
@@ -22,6 +24,12 @@ from services.checkups.organiser_apis import (
 
 urlpatterns = [
     path("checkups/upcoming/", CheckupUpcomingApi.as_view(), name="checkups-upcoming"),
+    re_path(r"^checkups/\$bulk-publish$", SlotsManifestApi.as_view(), name="checkups-slots"),
+    re_path(
+        r"^checkups/slots/(?P<kind>location|schedule|slot)\.ndjson$",
+        SlotsFileApi.as_view(),
+        name="checkups-slots-file",
+    ),
     path("checkups/upcoming.ics", CheckupUpcomingIcsApi.as_view(), name="checkups-upcoming-ics"),
     path("checkups/<int:event_id>/", CheckupDetailApi.as_view(), name="checkup-detail"),
     path("checkups/<int:event_id>.ics", CheckupIcsApi.as_view(), name="checkup-ics"),
