@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("services.benefits.urls")),
     path("", include("services.reports.urls")),
     path("", include("services.alerts.urls")),
+    path("", include("services.hsds.urls")),
 ]
 
 urlpatterns = [

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "services.benefits",
     "services.reports",
     "services.alerts",
+    "services.hsds",
     "maps",
 ]
 

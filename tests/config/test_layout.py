@@ -16,6 +16,7 @@ MAY_IMPORT = {
     "services.benefits": {"core", "stations"},
     "services.reports": {"core", "stations"},
     "services.alerts": {"core", "stations"},
+    "services.hsds": {"core", "stations"},
     # planning reads the occupations catalogue (benefits) to check who may come to its visits
     "services.planning": {"core", "stations", "services.checkups", "services.benefits"},
     "maps": {
