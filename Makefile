@@ -25,6 +25,7 @@ dev: load-demo
 
 load-demo: setup
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py load_boundaries
 	$(PY) manage.py load_demo_checkups
 	$(PY) manage.py load_demo_benefits
 

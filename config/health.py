@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import PublicApi
-from stations.models import Station
+from stations.models import AdminArea, Region, Station
 
 
 class HealthApi(PublicApi):
@@ -29,6 +29,7 @@ class HealthApi(PublicApi):
                     "postgis": serializers.CharField(),
                     "stations": serializers.IntegerField(),
                     "stations_by_city": serializers.DictField(child=serializers.IntegerField()),
+                    "boundaries": serializers.DictField(child=serializers.IntegerField()),
                 },
             ),
             503: inline_serializer(
@@ -46,6 +47,12 @@ class HealthApi(PublicApi):
                 .annotate(n=Count("id"))
                 .values_list("city", "n")
             )
+            regions = dict(Region.objects.order_by().values_list("level").annotate(n=Count("id")))
+            boundaries = {
+                "provinces": regions.get(Region.Level.PROVINCE, 0),
+                "cities": regions.get(Region.Level.CITY, 0),
+                "counties": AdminArea.objects.count(),
+            }
         except DatabaseError:
             body = {"status": "unavailable", "database": "unreachable"}
             return Response(body, status=503)
@@ -56,5 +63,6 @@ class HealthApi(PublicApi):
                 "postgis": postgis,
                 "stations": sum(by_city.values()),
                 "stations_by_city": dict(sorted(by_city.items())),
+                "boundaries": boundaries,
             }
         )

