@@ -38,7 +38,7 @@ from core.fields import CrsInput, point_echo, position_in_wgs84
 from core.localtime import LOCAL_TZ, local_iso
 from core.routers import reads_on_primary
 from core.throttles import AddressThrottle
-from stations.geocoding import geocode
+from stations.geocoding import geocode, geocoder_name
 from stations.geojson import (
     cached_encodings,
     cluster_feature,
@@ -124,8 +124,7 @@ class StationNearestApi(PublicApi):
             if place is None:
                 raise ValidationError({"q": [_("No place found for “%s”.") % params["q"]]})
             lon, lat = place.longitude, place.latitude
-            query["q"] = params["q"]
-            query["place"] = place.address
+            query |= place_said(params["q"], place)
         moment, lang = params["at"], language()
         found = station_nearest_list(
             lon=lon,
@@ -157,6 +156,17 @@ class StationNearestApi(PublicApi):
             },
             station_features(found, crs=crs, moment=moment, language=lang),
         )
+
+
+def place_said(q: str, place: Any) -> dict[str, Any]:
+    """What the answer says of the place ``q`` found: its name, which geocoder found it
+    (yizhan's own gazetteer or the configured service) and, when several places bear that
+    name, the others (朝阳区: Beijing's first, Changchun's beside it)."""
+    raw = place.raw if isinstance(place.raw, dict) else {}
+    said = {"q": q, "place": place.address, "place_source": raw.get("source", geocoder_name())}
+    if raw.get("alternatives"):
+        said["alternatives"] = raw["alternatives"]
+    return said
 
 
 def station_features(

@@ -1,9 +1,11 @@
 """Place names and addresses to a point, through geopy.
 
 With no online geocoder configured (the default, and always in tests) an offline gazetteer built
-from the project's own data answers: district names, district + sub-district names, station
-names and addresses. Set ``YIZHAN_GEOCODER`` to a geopy service name (e.g. ``nominatim``) and
-``YIZHAN_GEOCODER_OPTIONS`` to its keyword arguments to use an online one.
+from the project's own data answers: every province, city and county by its Chinese, pinyin or
+English name (stations.places), those + a sub-district's name, station names and addresses.
+Set ``YIZHAN_GEOCODER`` to a geopy service name (e.g. ``nominatim``) and
+``YIZHAN_GEOCODER_OPTIONS`` to its keyword arguments to use an online one (landmarks: 车公庙,
+深圳北站); the answer says which one found the place.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.gis.db.models import Collect
-from django.contrib.gis.db.models.functions import Centroid, PointOnSurface
+from django.contrib.gis.db.models.functions import Centroid
 from django.db.models import Q
 from geopy.exc import GeopyError
 from geopy.geocoders import get_geocoder_for_service
 from geopy.location import Location
 from geopy.point import Point as GeopyPoint
 
-from stations.models import AdminArea, Station
+from stations.models import Station
+from stations.places import PlaceMatch, find_admin_place
 
-ADMIN_SUFFIXES = ("新区", "区", "县", "市")
 SUBDISTRICT_SUFFIXES = ("街道", "镇")
 
 
@@ -41,20 +43,20 @@ def _location(address: str, point) -> Location:
     return Location(address, GeopyPoint(point.y, point.x), raw={"source": "gazetteer"})
 
 
-def _district(query: str) -> tuple[tuple[str, str] | None, str]:
-    """The (city, district) named at the start of the query, and what follows it. Districts come
-    from the boundary table (tens of rows), never from a scan of the stations."""
-    known = AdminArea.objects.values_list("city", "name")
-    for city, district in sorted(known, key=lambda pair: -len(pair[1])):
-        for name in (f"{city}{district}", district, _stem(district, ADMIN_SUFFIXES)):
-            if query.startswith(name):
-                return (city, district), query[len(name) :]
-    return None, query
-
-
-def _district_point(city: str, district: str) -> Location:
-    area = AdminArea.objects.annotate(p=PointOnSurface("boundary")).get(city=city, name=district)
-    return _location(f"{city}{district}", area.p)
+def _admin_location(match: PlaceMatch) -> Location:
+    """A province, city or county at a point inside it; the other places of the same name
+    travel with it (``alternatives``), so that the answer can say the name was ambiguous."""
+    place = match.place
+    raw = {
+        "source": "gazetteer",
+        "level": place.level,
+        "name_en": place.name_en,
+        "alternatives": [
+            {"place": other.label, "level": other.level, "lon": other.lon, "lat": other.lat}
+            for other in match.alternatives[:5]
+        ],
+    }
+    return Location(place.label, GeopyPoint(place.lat, place.lon), raw=raw)
 
 
 def _subdistrict_point(area: tuple[str, str] | None, rest: str) -> Location | None:
@@ -78,12 +80,15 @@ def gazetteer_geocode(query: str) -> Location | None:
     text = _normalise(query)
     if not text:
         return None
-    area, rest = _district(text)
-    subdistrict = _subdistrict_point(area, rest)
+    match = find_admin_place(text)
+    county = match.place if match and match.place.level == "county" else None
+    subdistrict = _subdistrict_point(
+        (county.city, county.name) if county else None, match.rest if match else text
+    )
     if subdistrict is not None:
         return subdistrict
-    if area is not None and not rest:
-        return _district_point(*area)
+    if match is not None and not match.rest:
+        return _admin_location(match)
     station = (
         Station.objects.filter(Q(name=text) | Q(address=text)).order_by("code").first()
         or Station.objects.filter(Q(name__contains=text) | Q(address__contains=text))
@@ -93,6 +98,11 @@ def gazetteer_geocode(query: str) -> Location | None:
     if station is not None:
         return _location(f"{station.name}（{station.address}）", station.location)
     return None
+
+
+def geocoder_name() -> str:
+    """The online geocoder configured (its geopy service name), or "gazetteer"."""
+    return getattr(settings, "YIZHAN_GEOCODER", None) or "gazetteer"
 
 
 def _online_geocoder() -> Callable[[str], Location | None] | None:

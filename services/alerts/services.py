@@ -16,7 +16,7 @@ from core.localtime import LOCAL_TZ, local_midnight, local_today
 from services.alerts.cap import CapAlert, CapError
 from services.alerts.models import WeatherAlert
 from services.alerts.selectors import ALERT_AREAS, AlertArea, alert_areas
-from stations.models import AdminArea, Station, WarningRule
+from stations.models import AdminArea, Region, Station, WarningRule
 from stations.services import warning_days_replace
 
 
@@ -28,10 +28,17 @@ class AlertImport:
 
 
 def alert_districts(alert: CapAlert) -> list[AdminArea]:
-    """The districts a warning names (by name) or codes (adcode); CapError when it names none
-    yizhan knows and has no polygon either."""
+    """The districts a warning names (by name) or codes (adcode) — a city or a province named
+    stands for all its counties; CapError when it names none yizhan knows and has no polygon
+    either."""
     names = [n for n in alert.district_names if n]
-    found = list(AdminArea.objects.filter(Q(name__in=names) | Q(code__in=alert.district_codes)))
+    named = Q(name__in=names) | Q(code__in=alert.district_codes)
+    found = list(AdminArea.objects.filter(named))
+    for region in Region.objects.filter(named):  # a city or a province: each of its counties
+        column = "province" if region.level == Region.Level.PROVINCE else "city"
+        found += AdminArea.objects.filter(**{column: region.name}).exclude(
+            pk__in=[area.pk for area in found]
+        )
     if not found and not alert.polygons:
         raise CapError(
             f"<areaDesc> {alert.area_description!r} names no district yizhan has boundaries "

@@ -199,3 +199,17 @@ def test_an_administrator_imports_cap_files_in_the_admin(districts):
         403,
     )
     assert WeatherAlert.objects.count() == 1
+
+
+def test_a_warning_for_a_whole_city_covers_each_of_its_counties(tmp_path):
+    from stations.models import AdminArea
+    from stations.services import national_boundaries_load
+
+    national_boundaries_load(only=["620900", "620902", "620982", "620100", "620102"])
+    path = write(tmp_path, "jiuquan.xml", cap(
+        "jq", headline="酒泉市气象台发布高温黄色预警信号", area="<areaDesc>酒泉市</areaDesc>"
+    ))  # fmt: skip
+    call_command("import_alerts", path, stdout=io.StringIO())
+    alert = WeatherAlert.objects.get(identifier="jq")
+    assert sorted(alert.districts.values_list("name", flat=True)) == ["敦煌市", "肃州区"]
+    assert AdminArea.objects.filter(city="兰州市").exists()  # loaded, and not under it
