@@ -4,12 +4,16 @@ on its own URL, and the operators as organizations; paginated as HSDA pages, wit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -22,29 +26,29 @@ from core.fields import LocalDateTimeField
 from services.hsds.documents import operator_name, organization_document, service_document
 from services.hsds.ids import organization_uuid
 from services.hsds.selectors import page_context, service_row, service_rows
+from services.hsds.tabular import data_package_zip
 from stations.models import Station
 
 HSDS_VERSION = "3.0"
 HSDS_PROFILE = "https://docs.openreferral.org/en/latest/hsds/overview.html"
 
 
+MODIFIED_AFTER_HELP = _lazy(
+    "Only what changed at or after this moment (ISO 8601; Beijing time if no offset is given)."
+)
+DEMO_HELP = _lazy("Include the demo's invented stations, each marked as such in 'alert'.")
+
+
 class PageInput(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, default=1)
     per_page = serializers.IntegerField(min_value=1, max_value=500, default=50)
-    modified_after = LocalDateTimeField(
-        required=False,
-        help_text=_("Only what changed at or after this moment (ISO 8601; Beijing time if "
-                    "no offset is given)."),
-    )  # fmt: skip
-    demo = serializers.BooleanField(
-        default=False,
-        help_text=_("Include the demo's invented stations, each marked as such in 'alert'."),
-    )
+    modified_after = LocalDateTimeField(required=False, help_text=MODIFIED_AFTER_HELP)
+    demo = serializers.BooleanField(default=False, help_text=DEMO_HELP)
 
 
 class ServicesInput(PageInput):
     full = serializers.BooleanField(
-        default=False, help_text=_("Each service fully nested, as on its own URL.")
+        default=False, help_text=_lazy("Each service fully nested, as on its own URL.")
     )
 
 
@@ -145,3 +149,45 @@ class HsdsOrganizationDetailApi(PublicApi):
         if name is None:
             raise NotFound(_("No organization with id %s.") % organization_id)
         return Response(organization_document(name))
+
+
+class PackageInput(serializers.Serializer):
+    modified_after = LocalDateTimeField(required=False, help_text=MODIFIED_AFTER_HELP)
+    demo = serializers.BooleanField(default=False, help_text=DEMO_HELP)
+
+
+class HsdsDataPackageApi(PublicApi):
+    cache_max_age = 300
+
+    @extend_schema(
+        operation_id="hsds_datapackage",
+        summary="The HSDS 3.0 export as a tabular data package (CSV files and datapackage.json)",
+        parameters=[PackageInput],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY, 400: ERROR_400},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = validated(PackageInput, request)
+        rows = service_rows(modified_after=params.get("modified_after"), with_demo=params["demo"])
+        package = data_package_zip(
+            all_services(rows), created=timezone.now().isoformat(timespec="seconds")
+        )
+        response = HttpResponse(package, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="yizhan-hsds.zip"'
+        return response
+
+
+def all_services(rows: QuerySet, chunk: int = 500) -> Iterator[dict[str, Any]]:
+    """Every row as a fully nested service, a chunk of rows (and their hours) at a time."""
+    batch = []
+    for row in rows.iterator(chunk_size=chunk):
+        batch.append(row)
+        if len(batch) == chunk:
+            yield from _nested(batch)
+            batch = []
+    yield from _nested(batch)
+
+
+def _nested(batch: list) -> Iterator[dict[str, Any]]:
+    context = page_context(batch)
+    for row in batch:
+        yield service_document(row, context, full=True)

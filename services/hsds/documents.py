@@ -3,7 +3,7 @@ operators as organizations, stations as locations (address, phone, opening hours
 schedules), and each amenity of a station as a service delivered there.
 
 Plain functions from rows to JSON-ready dicts; the schemas they meet are vendored in
-tests/services/hsds/schema (CC BY-SA 4.0) and checked by the tests."""
+services/hsds/schema (CC BY-SA 4.0) and checked by the tests."""
 
 from __future__ import annotations
 

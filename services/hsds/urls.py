@@ -3,6 +3,7 @@
 from django.urls import path
 
 from services.hsds.apis import (
+    HsdsDataPackageApi,
     HsdsOrganizationDetailApi,
     HsdsOrganizationListApi,
     HsdsRootApi,
@@ -13,6 +14,7 @@ from services.hsds.apis import (
 urlpatterns = [
     path("hsds/", HsdsRootApi.as_view(), name="hsds"),
     path("hsds/services/", HsdsServiceListApi.as_view(), name="hsds-services"),
+    path("hsds/datapackage.zip", HsdsDataPackageApi.as_view(), name="hsds-datapackage"),
     path(
         "hsds/services/<str:service_id>/",
         HsdsServiceDetailApi.as_view(),

@@ -1,17 +1,17 @@
 """The registry as HSDS 3.0: every service page and fully nested service validates against Open
-Referral's schemas (vendored beside this file); ids are UUIDs that lead back to their row;
+Referral's schemas (vendored in services/hsds/schema); ids are UUIDs that lead back to their row;
 closures and out-of-service amenities say so; the demo's invented stations stay out unless
 asked for, and are then marked; ``modified_after`` gives exactly what changed."""
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from services.hsds.tabular import SCHEMA_DIR
 from stations.models import Amenity, Station, StationAmenity
 from tests.stations.factories import (
     AdminAreaFactory,
@@ -23,7 +23,7 @@ from tests.stations.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = Path(__file__).parent / "schema"
+SCHEMAS = SCHEMA_DIR
 
 
 def schema(name: str) -> Draft202012Validator:
@@ -66,11 +66,11 @@ def test_pages_and_full_services_validate_against_the_hsds_schemas(registry):
     assert (page["total_items"], page["size"], page["first_page"], page["last_page"]) == (
         3, 3, True, True
     )  # fmt: skip
-    item = schema("service_list.json")
+    item = schema("compiled/service_list.json")
     assert all(valid(item, service) for service in page["contents"])
 
     full = services(client, full="true")["contents"]
-    nested = schema("service_with_definitions.json")
+    nested = schema("compiled/service_with_definitions.json")
     assert all(valid(nested, service) for service in full)
     water = next(s for s in full if s["name"].startswith("饮用水"))
     assert water["description"] == "饮水机在门口" and water["status"] == "active"
@@ -122,7 +122,9 @@ def test_demo_stations_only_when_asked_and_then_marked(registry):
     assert demo["service_at_locations"][0]["location"]["external_identifier"] == "DEMO-1"
     organizations = client.get("/api/v1/hsds/organizations/").json()
     valid(schema("page.json"), organizations)
-    assert all(valid(schema("organization_list.json"), o) for o in organizations["contents"])
+    assert all(
+        valid(schema("compiled/organization_list.json"), o) for o in organizations["contents"]
+    )
 
 
 def test_modified_after_gives_what_changed_including_a_closure(registry):
