@@ -30,7 +30,13 @@ def test_zoomed_out_the_server_clusters_and_a_tap_zooms_in(demo, open_page):
     assert clusters.count() >= 3
     counts = [int(text.replace(",", "")) for text in clusters.all_inner_texts()]
     assert sum(counts) > 500  # Shenzhen's demo stations, drawn as a few markers
-    # Measured in one step: a late answer may redraw the markers between two calls.
+    # Measured once the map has settled (no zoom animation, markers laid out), in one step: under
+    # load a late answer could redraw the markers between two calls.
+    page.wait_for_function(
+        """() => !document.querySelector('.leaflet-zoom-anim')
+                 && [...document.querySelectorAll('.cluster')].every(
+                      c => c.getBoundingClientRect().width > 0)"""
+    )
     box, title = page.eval_on_selector(
         ".cluster", "c => [c.getBoundingClientRect().toJSON(), c.getAttribute('title')]"
     )
