@@ -524,16 +524,21 @@ class Place:
     district: str | None
     lon: float
     lat: float
+    code: str | None = None
+    """The county's adcode (None for a city)."""
 
 
 def place_at(*, lon: float, lat: float) -> Place | None:
     """The district containing the point, or None outside every boundary yizhan has."""
     area = (
         AdminArea.objects.filter(boundary__covers=Point(lon, lat, srid=4326))
-        .values_list("province", "city", "name")
+        .values_list("province", "city", "name", "code")
         .first()
     )
-    return Place(*area, lon=lon, lat=lat) if area else None
+    if area is None:
+        return None
+    province, city, district, code = area
+    return Place(province, city, district, lon=lon, lat=lat, code=code)
 
 
 def place_of_city(*, city: str) -> Place | None:

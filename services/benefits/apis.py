@@ -213,7 +213,11 @@ def cover_output(scheme: BenefitScheme, english: bool) -> dict[str, Any]:
         "code": scheme.code,
         "name": scheme.name_en if english else scheme.name,
         "operator": scheme.operator,
-        "region": {"level": scheme.region_level, "name": scheme.region_name or None},
+        "region": {
+            "level": scheme.region_level,
+            "name": scheme.region_name or None,
+            "code": scheme.region_code or None,
+        },
         "cost": {
             "yuan_per_day": float(scheme.cost_yuan_per_day),
             "public_subsidy_yuan_per_day": float(scheme.public_subsidy_yuan_per_day),

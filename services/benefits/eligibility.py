@@ -23,6 +23,7 @@ class Terms:
 
     region_level: str
     region_name: str
+    region_code: str
     occupations: frozenset[str]
     """Occupation codes covered; empty: every occupation."""
     union_member_required: bool
@@ -45,6 +46,8 @@ class Worker:
     city: str | None
     district: str | None
     today: dt.date
+    district_code: str | None = None
+    """The adcode of the county the worker is placed in."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,25 @@ def in_region(terms: Terms, worker: Worker) -> bool:
         CITY: worker.city,
         COUNTY: worker.district,
     }
-    return terms.region_level == NATIONAL or where[terms.region_level] == terms.region_name
+    if terms.region_level == NATIONAL:
+        return True
+    if terms.region_code and worker.district_code:
+        return same_region(terms.region_code, worker.district_code, terms.region_level)
+    return where[terms.region_level] == terms.region_name
+
+
+# An adcode is province (2 digits), city (2), county (2): a region holds the counties whose
+# code starts as its code does at its level. A municipality's code (110000) is its city's.
+REGION_DIGITS = {PROVINCE: 2, CITY: 4, COUNTY: 6}
+
+
+def same_region(region_code: str, county_code: str, level: str) -> bool:
+    digits = REGION_DIGITS[level]
+    if level == CITY and region_code.endswith("0000"):
+        digits = 2
+    return county_code[:digits] == region_code[:digits] and (
+        level != COUNTY or county_code == region_code
+    )
 
 
 def is_current(terms: Terms, today: dt.date) -> bool:

@@ -60,6 +60,16 @@ class BenefitScheme(models.Model):
     region_name = models.CharField(
         _("region"), max_length=50, blank=True, help_text=_("As in the boundaries: 深圳市, 甘肃省…")
     )
+    region_code = models.CharField(
+        _("region adcode"),
+        max_length=12,
+        blank=True,
+        help_text=_(
+            "The region's adcode (e.g. 440300). When given, a worker is in the region by the "
+            "adcode of the county they are placed in, so that a name several places share "
+            "(朝阳区) cannot be mistaken; when empty, by name."
+        ),
+    )
     occupations = models.ManyToManyField(
         Occupation,
         verbose_name=_("occupations covered"),

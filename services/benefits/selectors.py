@@ -29,6 +29,7 @@ def scheme_terms(scheme: BenefitScheme) -> Terms:
     return Terms(
         region_level=scheme.region_level,
         region_name=scheme.region_name,
+        region_code=scheme.region_code,
         occupations=frozenset(o.code for o in scheme.occupations.all()),
         union_member_required=scheme.union_member_required,
         min_months_in_occupation=scheme.min_months_in_occupation,
@@ -115,6 +116,7 @@ def worker_eligibility(
         province=place and place.province,
         city=place and place.city,
         district=place and place.district,
+        district_code=place and place.code,
         today=local_today(),
     )
     schemes = ALL_SCHEMES.get()

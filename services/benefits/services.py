@@ -21,6 +21,7 @@ SCHEME_FIELDS = [
     "operator",
     "region_level",
     "region_name",
+    "region_code",
     "union_member_required",
     "min_months_in_occupation",
     "min_age",

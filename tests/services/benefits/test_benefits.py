@@ -444,3 +444,28 @@ def test_a_missing_age_says_so_instead_of_the_age_rule(demo_data, schemes):
     yilubao = next(s for s in body["not_covered_yet"] if s["code"] == "xm-yilubao")
     (reason,) = yilubao["reasons"]
     assert reason["message"].startswith("Age not given") and reason["change"] == "Give your age."
+
+
+def test_a_scheme_named_by_adcode_is_not_mistaken_for_a_namesake_anywhere_in_china(schemes):
+    """朝阳区 is in Beijing and in Changchun: by name a scheme of one covers both; by adcode,
+    only its own. A province's scheme by adcode covers its counties anywhere (Gansu's 敦煌)."""
+    from stations.services import national_boundaries_load
+
+    national_boundaries_load(only=["110105", "220104", "620982"])
+    for code, region_code in (("by-name", ""), ("by-code", "220104")):
+        scheme = BenefitScheme.objects.create(
+            code=f"cc-{code}", name=f"朝阳区骑手保障{code}", name_en="Chaoyang riders' cover",
+            operator="长春市朝阳区总工会", region_level="county", region_name="朝阳区",
+            region_code=region_code, enrolment="automatic", source="test",
+        )  # fmt: skip
+        scheme.occupations.set(["food_delivery_rider"])
+    covered = {}
+    for city, (lon, lat) in (("beijing", (116.486, 39.921)), ("changchun", (125.288, 43.834))):
+        body = ask(lat=lat, lon=lon, occupation="外卖员", months_in_occupation=6, age=30).json()
+        covered[city] = {s["code"] for s in body["covered"]} & {"cc-by-name", "cc-by-code"}
+    assert covered == {"beijing": {"cc-by-name"}, "changchun": {"cc-by-name", "cc-by-code"}}
+
+    BenefitScheme.objects.filter(code="gs-new-forms-mutual-aid").update(region_code="620000")
+    at_dunhuang = ask(lat=40.142, lon=94.662, occupation="外卖员", months_in_occupation=6,
+                      age=30, union_member="true").json()  # fmt: skip
+    assert "gs-new-forms-mutual-aid" in {s["code"] for s in at_dunhuang["covered"]}
