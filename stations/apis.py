@@ -7,10 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -34,10 +35,11 @@ from core.api import (
 )
 from core.apis import JOB, job_accepted
 from core.coordinates import to_wgs84
-from core.fields import CrsInput, point_echo, position_in_wgs84
+from core.fields import CrsInput, LocalDateTimeField, point_echo, position_in_wgs84
 from core.localtime import LOCAL_TZ, local_iso
 from core.routers import reads_on_primary
 from core.throttles import AddressThrottle
+from stations.bulk import record_feature, registry_records
 from stations.geocoding import geocode, geocoder_name
 from stations.geojson import (
     cached_encodings,
@@ -47,7 +49,7 @@ from stations.geojson import (
     station_feature,
 )
 from stations.jobs import export_of, export_path, map_cells_kept_fresh
-from stations.models import Amenity
+from stations.models import Amenity, Station
 from stations.permissions import IsStationManager
 from stations.selectors import (
     StationRef,
@@ -498,6 +500,33 @@ class ExportThrottle(AddressThrottle):
     scope = "export"
 
 
+class ExportInput(CrsInput):
+    modified_after = LocalDateTimeField(
+        required=False,
+        help_text=_lazy(
+            "Only the stations changed at or after this moment, in the same form, and the "
+            "codes of those removed since ('removed'); ask next time from the "
+            "Yizhan-Next-Modified-After header."
+        ),
+    )
+
+
+def export_changes_response(modified_after: dt.datetime, crs: str) -> HttpResponse:
+    """The export's records changed since ``modified_after`` (not the snapshot: read now, on
+    the primary, as the station list's changes are)."""
+    with reads_on_primary():
+        watermark = sync_watermark()
+        changed, removed = station_changes(Station.objects.all(), modified_after=modified_after)
+        features = [record_feature(record, crs) for record in registry_records(stations=changed)]
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features, "removed": removed},
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json",  # as the station list's answers (GEOJSON)
+    )
+    response[SYNC_HEADER] = local_iso(watermark)
+    return response
+
+
 class StationExportApi(PublicApi):
     throttle_classes = (ExportThrottle,)
 
@@ -506,11 +535,14 @@ class StationExportApi(PublicApi):
         summary="The whole registry as one GeoJSON FeatureCollection (open data)",
         description="A snapshot at most YIZHAN_EXPORT_MAX_AGE_MINUTES old (Last-Modified says "
         "when it was made), written by a job; 202 with the job while the first one is made.",
-        parameters=[CrsInput],
+        parameters=[ExportInput],
         responses={200: GEOJSON, 202: JOB, 400: ERROR_400, 429: ERROR_429},
     )
     def get(self, request: Request) -> HttpResponse:
-        crs = validated(CrsInput, request)["crs"]
+        params = validated(ExportInput, request)
+        crs = params["crs"]
+        if "modified_after" in params:
+            return export_changes_response(params["modified_after"], crs)
         latest, refreshing = export_of(crs)
         path = export_path(latest) if latest is not None else None
         if path is None:

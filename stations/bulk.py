@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import ijson
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -418,10 +419,15 @@ def _district_errors(records: Sequence[tuple[int, StationRecord]]) -> list[tuple
 # Writing ----------------------------------------------------------------------------------
 
 
-def registry_records(chunk_size: int = 500) -> Iterator[StationRecord]:
-    """Every station with its amenities and hours, by code, a chunk at a time."""
-    stations = Station.objects.order_by("code").prefetch_related(*RECORD_CHILDREN)
-    return station_records(stations.iterator(chunk_size=chunk_size))
+def registry_records(
+    chunk_size: int = 500, stations: QuerySet[Station] | None = None
+) -> Iterator[StationRecord]:
+    """Every station (of ``stations``, if given) with its amenities and hours, by code, a chunk
+    at a time."""
+    chosen = (stations if stations is not None else Station.objects.all()).order_by("code")
+    return station_records(
+        chosen.prefetch_related(*RECORD_CHILDREN).iterator(chunk_size=chunk_size)
+    )
 
 
 def record_feature(record: StationRecord, crs: str) -> dict[str, Any]:

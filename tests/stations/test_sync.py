@@ -100,3 +100,22 @@ def test_the_next_poll_starts_before_a_change_still_being_written():
     assert status == 200 and codes(body) == []  # not committed yet
     status, body, _answer = poll(Client(), answer["Yizhan-Next-Modified-After"])
     assert codes(body) == ["SLOW"]
+
+
+def test_the_export_gives_the_records_changed_since_in_its_own_form():
+    StationFactory(code="OLD")
+    since = timezone.now()
+    changed = StationFactory(code="NEW")
+    OpeningPeriodFactory(station=changed)
+    StationFactory(code="GONE").delete()
+    answer = Client().get(
+        "/api/v1/stations/export.geojson", {"modified_after": since.isoformat(), "crs": "gcj02"}
+    )
+    assert answer.status_code == 200 and answer.has_header("Yizhan-Next-Modified-After")
+    body = answer.json()
+    (feature,) = body["features"]
+    assert feature["properties"]["code"] == "NEW"
+    assert feature["properties"]["opening_hours"]["weekly"] == [[0, "08:00", "20:00"]]
+    assert [r["code"] for r in body["removed"]] == ["GONE"]
+    bad = Client().get("/api/v1/stations/export.geojson", {"modified_after": "soon"})
+    assert bad.status_code == 400 and "modified_after" in bad.json()["errors"]
