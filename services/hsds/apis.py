@@ -4,7 +4,7 @@ on its own URL, and the operators as organizations; paginated as HSDA pages, wit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -23,11 +23,17 @@ from rest_framework.response import Response
 
 from core.api import ERROR_400, PublicApi, validated
 from core.fields import LocalDateTimeField
+from services.hsds.checkups import (
+    CheckupService,
+    checkup_service,
+    checkup_service_document,
+    checkup_services,
+)
 from services.hsds.documents import operator_name, organization_document, service_document
 from services.hsds.ids import organization_uuid
 from services.hsds.selectors import page_context, service_row, service_rows
 from services.hsds.tabular import data_package_zip
-from stations.models import Station
+from stations.models import Station, StationAmenity
 
 HSDS_VERSION = "3.0"
 HSDS_PROFILE = "https://docs.openreferral.org/en/latest/hsds/overview.html"
@@ -84,22 +90,56 @@ class HsdsRootApi(PublicApi):
         )
 
 
+class ServicesInOrder:
+    """Every service as one sequence for the paginator: the stations' amenities (a queryset,
+    by station code), then the check-ups (by place and kind)."""
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        options = {"modified_after": params.get("modified_after"), "with_demo": params["demo"]}
+        self.amenities = service_rows(**options)
+        self.checkups = checkup_services(**options)
+        self.amenity_count = self.amenities.count()
+
+    def count(self) -> int:
+        return self.amenity_count + len(self.checkups)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        start, stop = index.start or 0, index.stop
+        found = list(self.amenities[start:stop]) if start < self.amenity_count else []
+        if stop > self.amenity_count:
+            found += self.checkups[max(start - self.amenity_count, 0) : stop - self.amenity_count]
+        return found
+
+
+def service_documents(items: Sequence[Any], *, full: bool) -> list[dict[str, Any]]:
+    """Amenity rows and check-up services as HSDS services, their stations' hours and
+    provinces read once for all (3 queries)."""
+    stations = [item.station for item in items if isinstance(item, StationAmenity)]
+    stations += [item.first.station for item in items if isinstance(item, CheckupService)]
+    context = page_context([station for station in stations if station is not None])
+    return [
+        service_document(item, context, full=full)
+        if isinstance(item, StationAmenity)
+        else checkup_service_document(item, context, full=full)
+        for item in items
+    ]
+
+
 class HsdsServiceListApi(PublicApi):
     @extend_schema(
         operation_id="hsds_services",
-        summary="Every amenity of every station as an HSDS 3.0 service, paginated",
+        summary="Every amenity of every station, then every check-up at a place, as HSDS 3.0 "
+        "services, paginated",
         parameters=[ServicesInput],
         responses={200: PAGE, 400: ERROR_400},
     )
     def get(self, request: Request) -> Response:
         params = validated(ServicesInput, request)
-        rows, page = hsda_page(
-            service_rows(modified_after=params.get("modified_after"), with_demo=params["demo"]),
-            params,
-        )
-        context = page_context(rows)
-        contents = [service_document(row, context, full=params["full"]) for row in rows]
-        return Response({**page, "contents": contents})
+        items, page = hsda_page(ServicesInOrder(params), params)
+        return Response({**page, "contents": service_documents(items, full=params["full"])})
 
 
 class HsdsServiceDetailApi(PublicApi):
@@ -109,19 +149,22 @@ class HsdsServiceDetailApi(PublicApi):
         responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, service_id: str) -> Response:
-        row = service_row(service_id)
-        if row is None:
+        found = service_row(service_id) or checkup_service(service_id)
+        if found is None:
             raise NotFound(_("No service with id %s.") % service_id)
-        return Response(service_document(row, page_context([row]), full=True))
+        return Response(service_documents([found], full=True)[0])
 
 
 def operators(params: dict[str, Any]) -> list[str]:
+    """The stations' operators and the check-ups' organisers (of what the feed lists)."""
     stations = Station.objects.all()
     if not params["demo"]:
         stations = stations.filter(is_synthetic=False)
     if params.get("modified_after") is not None:
         stations = stations.filter(updated_at__gte=params["modified_after"])
     names = {operator_name(station) for station in stations.only("operator")}
+    options = {"modified_after": params.get("modified_after"), "with_demo": params["demo"]}
+    names |= {service.first.organiser for service in checkup_services(**options)}
     return sorted(names)
 
 
@@ -167,27 +210,16 @@ class HsdsDataPackageApi(PublicApi):
     )
     def get(self, request: Request) -> HttpResponse:
         params = validated(PackageInput, request)
-        rows = service_rows(modified_after=params.get("modified_after"), with_demo=params["demo"])
         package = data_package_zip(
-            all_services(rows), created=timezone.now().isoformat(timespec="seconds")
+            all_services(ServicesInOrder(params)),
+            created=timezone.now().isoformat(timespec="seconds"),
         )
         response = HttpResponse(package, content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="yizhan-hsds.zip"'
         return response
 
 
-def all_services(rows: QuerySet, chunk: int = 500) -> Iterator[dict[str, Any]]:
-    """Every row as a fully nested service, a chunk of rows (and their hours) at a time."""
-    batch = []
-    for row in rows.iterator(chunk_size=chunk):
-        batch.append(row)
-        if len(batch) == chunk:
-            yield from _nested(batch)
-            batch = []
-    yield from _nested(batch)
-
-
-def _nested(batch: list) -> Iterator[dict[str, Any]]:
-    context = page_context(batch)
-    for row in batch:
-        yield service_document(row, context, full=True)
+def all_services(services: ServicesInOrder, chunk: int = 500) -> Iterator[dict[str, Any]]:
+    """Every service fully nested, a chunk (and its stations' hours) at a time."""
+    for start in range(0, services.count(), chunk):
+        yield from service_documents(services[start : start + chunk], full=True)

@@ -28,6 +28,14 @@ class Entity(enum.IntEnum):
     DATED_SCHEDULE = 5
     ADDRESS = 6
     PHONE = 7
+    CHECKUP_SERVICE = 8
+    CHECKUP_AT_LOCATION = 9
+    SESSION_SCHEDULE = 10
+    # a check-up somewhere else than a station (station id 0, the event's id as the detail)
+    CHECKUP_SERVICE_AT_PLACE = 11
+    CHECKUP_AT_PLACE = 12
+    PLACE_LOCATION = 13
+    PLACE_ADDRESS = 14
 
 
 @dataclass(frozen=True)

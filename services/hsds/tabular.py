@@ -59,6 +59,8 @@ def flat_tables(services: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[
         put("service", service)
         for link in service["service_at_locations"]:
             put("service_at_location", link)
+            for row in link.get("schedules", []):  # a check-up's sessions
+                put("schedule", row)
             location = link["location"]
             put("location", location)
             for table, rows in (

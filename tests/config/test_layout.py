@@ -16,7 +16,8 @@ MAY_IMPORT = {
     "services.benefits": {"core", "stations"},
     "services.reports": {"core", "stations"},
     "services.alerts": {"core", "stations"},
-    "services.hsds": {"core", "stations"},
+    # the open-data feeds read the stations and the check-ups
+    "services.hsds": {"core", "stations", "services.checkups"},
     # planning reads the occupations catalogue (benefits) to check who may come to its visits
     "services.planning": {"core", "stations", "services.checkups", "services.benefits"},
     "maps": {

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 from services.hsds.tabular import SCHEMA_DIR
 from stations.models import Amenity, Station, StationAmenity
+from tests.services.factories import CheckupEventFactory
 from tests.stations.factories import (
     AdminAreaFactory,
     OpeningExceptionFactory,
@@ -156,8 +157,9 @@ def test_a_page_costs_the_same_queries_however_many_stations_it_holds(
         station = StationFactory(operator="深圳市总工会")
         StationAmenityFactory(station=station)
         OpeningPeriodFactory(station=station)
+        CheckupEventFactory(station=station, location=station.location)
     client = Client()
     client.get("/api/v1/hsds/services/")  # the amenity catalogue read once
-    # count, the page's rows, weekly hours, dated hours, provinces
-    with django_assert_num_queries(5):
-        assert services(client, full="true")["size"] == stations
+    # count, the page's rows, the check-ups, weekly hours, dated hours, provinces
+    with django_assert_num_queries(6):
+        assert services(client, full="true")["size"] == 2 * stations
