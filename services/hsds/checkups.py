@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from core.localtime import LOCAL_TZ
 from services.checkups.models import CheckupEvent
-from services.hsds.documents import location_document, organization_document
+from services.hsds.documents import (
+    UTC_OFFSET_HOURS,
+    hsds_clock,
+    location_document,
+    organization_document,
+)
 from services.hsds.ids import (
     Entity,
     amenity_key,
@@ -24,8 +29,6 @@ from services.hsds.ids import (
     station_uuid,
 )
 from services.hsds.selectors import Context
-
-UTC_OFFSET_HOURS = 8
 
 
 @dataclass
@@ -189,8 +192,8 @@ def session_schedule(event: CheckupEvent, link_id: str) -> dict[str, Any]:
         "valid_from": starts.date().isoformat(),
         "valid_to": ends.date().isoformat(),
         "dtstart": starts.date().isoformat(),
-        "opens_at": f"{starts:%H:%M}+08:00",
-        "closes_at": f"{ends:%H:%M}+08:00",
+        "opens_at": hsds_clock(starts.time()),
+        "closes_at": hsds_clock(ends.time()),
         "timezone": UTC_OFFSET_HOURS,
         "description": _("%(left)d of %(capacity)d places left")
         % {"left": left, "capacity": event.capacity}

@@ -137,7 +137,7 @@ def location_document(station: Station, context: Context) -> dict[str, Any]:
     return document
 
 
-def _clock(t: dt.time) -> str:
+def hsds_clock(t: dt.time) -> str:
     """HH:MM with Beijing's offset, as HSDS asks of opening times."""
     return f"{t:%H:%M}+08:00"
 
@@ -156,8 +156,8 @@ def weekly_schedule(station: Station, period: OpeningPeriod) -> dict[str, Any]:
         "freq": "WEEKLY",
         "wkst": "MO",
         "byday": BYDAY[period.weekday],
-        "opens_at": _clock(period.opens),
-        "closes_at": _clock(period.closes),
+        "opens_at": hsds_clock(period.opens),
+        "closes_at": hsds_clock(period.closes),
         "timezone": UTC_OFFSET_HOURS,
         "description": description,
     }
@@ -177,6 +177,6 @@ def dated_schedule(station: Station, exception: OpeningException) -> dict[str, A
         or (_("Closed all day") if exception.closed else _("Other hours on this date")),
     }
     if not exception.closed:
-        document["opens_at"] = _clock(exception.opens)
-        document["closes_at"] = _clock(exception.closes)
+        document["opens_at"] = hsds_clock(exception.opens)
+        document["closes_at"] = hsds_clock(exception.closes)
     return document
