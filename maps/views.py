@@ -256,6 +256,8 @@ def worker_texts() -> dict[str, str]:
         "locating": _("Finding your position…"),
         "no_position": _("No position: showing the city centre. Search for a place."),
         "not_found": _("Nothing found there."),
+        "found_place": _("Showing: %(place)s."),
+        "other_places": _("Other places of that name:"),
         "none": _("No station with all of these nearby."),
         "failed": _("Something went wrong: try again."),
         "open_until": _("open until %(time)s"),

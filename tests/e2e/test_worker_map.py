@@ -1,6 +1,8 @@
 """The worker map in a real browser, on the demo data: markers for the nearest stations, a
 filter chip that changes markers and list, English labels, page weight, screenshots."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from stations.models import StationAmenity
@@ -182,3 +184,29 @@ def test_the_page_does_not_jump_while_it_loads(demo, open_page):
     page.wait_for_selector("#checkups li")
     # Cumulative layout shift: "good" is below 0.1; an emptied status line alone made 0.05.
     assert page.evaluate(LAYOUT_SHIFT) < 0.01
+
+
+def test_a_name_several_places_share_offers_the_others_one_tap_away(demo, open_page):
+    from stations.services import national_boundaries_load
+
+    national_boundaries_load(only=["110105", "220104"])  # 朝阳区 in Beijing and in Changchun
+    page = loaded(open_page("/", geolocation=FUTIAN))
+    page.fill("#search [name=q]", "朝阳区")
+    with page.expect_response(lambda r: "q=" in r.url and "/stations/nearest/" in r.url):
+        page.click("#search button[type=submit]")
+    note = page.locator("#place-note")
+    note.locator("button").wait_for()
+    assert note.inner_text().startswith("正在显示：北京市朝阳区。 同名的地方还有：")
+    other = note.locator("button")
+    assert other.inner_text() == "长春市朝阳区"
+    box = other.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+
+    def in_changchun(response) -> bool:
+        query = parse_qs(urlsplit(response.url).query)
+        return "/stations/nearest/" in response.url and 43 < float(query["lat"][0]) < 45
+
+    with page.expect_response(lambda r: "lat=" in r.url and in_changchun(r)) as answer:
+        other.click()
+    assert answer.value.ok
+    assert note.inner_text() == "正在显示：长春市朝阳区。"

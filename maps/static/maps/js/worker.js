@@ -283,6 +283,31 @@
     weather.dataset.kind = warning ? warning.kind : "";
   }
 
+  // The place a search found and, when several bear its name (朝阳区), the others, one tap
+  // away. Text nodes only: names come from the server's data.
+  const placeNote = document.getElementById("place-note");
+  function showPlace(query) {
+    if (!query.place) return;  // a position, not a search: the last search's note goes below
+    placeNote.replaceChildren(document.createTextNode(texts.found_place.replace("%(place)s", query.place)));
+    const others = query.alternatives || [];
+    if (!others.length) return;
+    placeNote.append(" ", texts.other_places, " ");
+    for (const other of others) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "chip";
+      button.textContent = other.place;
+      button.addEventListener("click", () => {
+        place = null;  // the search may still be answering: ask by this place's position
+        position = { lat: other.lat, lon: other.lon };
+        positionCrs = "wgs84";
+        placeNote.replaceChildren(document.createTextNode(texts.found_place.replace("%(place)s", other.place)));
+        refresh();
+      });
+      placeNote.append(button);
+    }
+  }
+
   async function loadStations(ticket) {
     const radiusKm = RADII_KM[radiusIndex];
     let body = await nearest(30, radiusKm);
@@ -297,6 +322,7 @@
         radius: 8, color: "#fff", weight: 3, fillColor: "#1565c0", fillOpacity: 1, interactive: false,
       }).addTo(map);  // shown, not tapped: the legend says what it is
     }
+    showPlace(body.query);
     showWeather(body.mode);
     let found = body.features;
     const empty = !found.length;
@@ -452,6 +478,7 @@
   const FALLBACK_MS = 8000;  // also covers a permission prompt nobody answers
 
   function located(found) {
+    placeNote.replaceChildren();
     position = { lat: found.coords.latitude, lon: found.coords.longitude };
     positionCrs = "wgs84";
     positionNote.textContent = "";
