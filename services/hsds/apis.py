@@ -33,6 +33,7 @@ from services.hsds.documents import operator_name, organization_document, servic
 from services.hsds.ids import organization_uuid
 from services.hsds.selectors import page_context, service_row, service_rows
 from services.hsds.tabular import data_package_zip
+from stations.apis import ExportThrottle
 from stations.models import Station, StationAmenity
 
 HSDS_VERSION = "3.0"
@@ -162,7 +163,8 @@ def operators(params: dict[str, Any]) -> list[str]:
         stations = stations.filter(is_synthetic=False)
     if params.get("modified_after") is not None:
         stations = stations.filter(updated_at__gte=params["modified_after"])
-    names = {operator_name(station) for station in stations.only("operator")}
+    operators_named = stations.order_by().values_list("operator", flat=True).distinct()
+    names = {operator_name(operator) for operator in operators_named}
     options = {"modified_after": params.get("modified_after"), "with_demo": params["demo"]}
     names |= {service.first.organiser for service in checkup_services(**options)}
     return sorted(names)
@@ -200,7 +202,11 @@ class PackageInput(serializers.Serializer):
 
 
 class HsdsDataPackageApi(PublicApi):
+    """Built on request, the whole registry at once: limited per client address, as the
+    export's snapshot is."""
+
     cache_max_age = 300
+    throttle_classes = (ExportThrottle,)
 
     @extend_schema(
         operation_id="hsds_datapackage",

@@ -29,8 +29,9 @@ STATION_STATUS = {
 }
 
 
-def operator_name(station: Station) -> str:
-    return station.operator or _("Operator not recorded")
+def operator_name(operator: str) -> str:
+    """A station's operator as an organization's name (one for the stations that name none)."""
+    return operator or _("Operator not recorded")
 
 
 def organization_document(operator: str) -> dict[str, Any]:
@@ -63,7 +64,7 @@ def service_document(row: StationAmenity, context: Context, *, full: bool) -> di
     """One amenity of one station as an HSDS service: its one-to-one fields (the list's
     shape), and with ``full`` everything it nests (where it is delivered, with the hours)."""
     station, amenity = row.station, row.amenity
-    operator = operator_name(station)
+    operator = operator_name(station.operator)
     document: dict[str, Any] = {
         "id": station_uuid(station.pk, Entity.AMENITY_SERVICE, amenity_key(amenity.code)),
         "organization_id": organization_uuid(operator),
@@ -101,7 +102,7 @@ def location_document(station: Station, context: Context) -> dict[str, Any]:
     document: dict[str, Any] = {
         "id": location_id,
         "location_type": "physical",
-        "organization_id": organization_uuid(operator_name(station)),
+        "organization_id": organization_uuid(operator_name(station.operator)),
         "name": station.name,
         "description": station.get_kind_display(),
         "latitude": round(station.location.y, 7),
