@@ -25,9 +25,10 @@ from core.api import ERROR_400, PublicApi, validated
 from core.fields import LocalDateTimeField
 from services.hsds.checkups import (
     CheckupService,
+    CheckupServicePages,
     checkup_service,
     checkup_service_document,
-    checkup_services,
+    upcoming_events,
 )
 from services.hsds.documents import operator_name, organization_document, service_document
 from services.hsds.ids import organization_uuid
@@ -98,11 +99,11 @@ class ServicesInOrder:
     def __init__(self, params: dict[str, Any]) -> None:
         options = {"modified_after": params.get("modified_after"), "with_demo": params["demo"]}
         self.amenities = service_rows(**options)
-        self.checkups = checkup_services(**options)
+        self.checkups = CheckupServicePages(**options)
         self.amenity_count = self.amenities.count()
 
     def count(self) -> int:
-        return self.amenity_count + len(self.checkups)
+        return self.amenity_count + self.checkups.count()
 
     def __len__(self) -> int:
         return self.count()
@@ -165,8 +166,10 @@ def operators(params: dict[str, Any]) -> list[str]:
         stations = stations.filter(updated_at__gte=params["modified_after"])
     operators_named = stations.order_by().values_list("operator", flat=True).distinct()
     names = {operator_name(operator) for operator in operators_named}
-    options = {"modified_after": params.get("modified_after"), "with_demo": params["demo"]}
-    names |= {service.first.organiser for service in checkup_services(**options)}
+    events = upcoming_events(with_demo=params["demo"])
+    if params.get("modified_after") is not None:
+        events = events.filter(updated_at__gte=params["modified_after"])
+    names |= set(events.order_by().values_list("organiser", flat=True).distinct())
     return sorted(names)
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, Case, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +58,12 @@ class CheckupService:
         return self._ids(Entity.CHECKUP_AT_LOCATION, Entity.CHECKUP_AT_PLACE)
 
     @property
+    def key(self) -> tuple[int | None, str, int | None]:
+        """(station, kind, event alone): as :class:`CheckupServicePages` orders them."""
+        event = self.first
+        return (event.station_id, self.kind_code, None if event.station_id else event.pk)
+
+    @property
     def location_id(self) -> str:
         event = self.first
         if event.station_id:
@@ -65,32 +71,80 @@ class CheckupService:
         return station_uuid(0, Entity.PLACE_LOCATION, event.pk)
 
 
-def checkup_services(
-    *,
-    modified_after: dt.datetime | None = None,
-    with_demo: bool = False,
-    events: QuerySet[CheckupEvent] | None = None,
-) -> list[CheckupService]:
-    """The kinds of check-up at each place with sessions not yet ended (of ``events``, if
-    given), by place and kind; a place outside the stations stands for one event. With
-    ``modified_after``, those with a session changed since."""
+def upcoming_events(*, with_demo: bool = False, events: QuerySet | None = None) -> QuerySet:
+    """Sessions not yet ended (of ``events``, if given); the demo's only when asked."""
     upcoming = (events if events is not None else CheckupEvent.objects.all()).filter(
         status=CheckupEvent.Status.SCHEDULED, ends_at__gt=timezone.now()
     )
     if not with_demo:
         upcoming = upcoming.filter(is_synthetic=False).exclude(station__is_synthetic=True)
+    return upcoming
+
+
+def _grouped(events: QuerySet[CheckupEvent]) -> list[CheckupService]:
+    """Events by place and kind (a place outside the stations stands for one event), in the
+    order of their places and kinds."""
     groups: dict[tuple, CheckupService] = {}
-    ordered = upcoming.select_related("kind", "station").order_by(
+    ordered = events.select_related("kind", "station").order_by(
         "station_id", "kind_id", "starts_at", "id"
     )
     for event in ordered:
         place = ("station", event.station_id) if event.station_id else ("event", event.pk)
         group = groups.setdefault((*place, event.kind_id), CheckupService(event.kind_id))
         group.events.append(event)
-    found = list(groups.values())
-    if modified_after is not None:
-        found = [g for g in found if any(e.updated_at >= modified_after for e in g.events)]
-    return found
+    return list(groups.values())
+
+
+def checkup_services(
+    *, with_demo: bool = False, events: QuerySet[CheckupEvent] | None = None
+) -> list[CheckupService]:
+    """The kinds of check-up at each place with sessions not yet ended (of ``events``)."""
+    return _grouped(upcoming_events(with_demo=with_demo, events=events))
+
+
+class CheckupServicePages:
+    """The check-up services as a sequence a paginator slices in SQL: the (place, kind) keys
+    are counted and cut to the page in the database, then only that page's sessions are read
+    (3 queries, however many events there are). With ``modified_after``, the services with a
+    session changed since."""
+
+    def __init__(self, *, modified_after: dt.datetime | None, with_demo: bool) -> None:
+        self.upcoming = upcoming_events(with_demo=with_demo)
+        alone = Case(
+            When(station__isnull=True, then=F("pk")),
+            default=Value(None),
+            output_field=BigIntegerField(),
+        )
+        keys = (
+            self.upcoming.annotate(alone=alone)
+            .values("station_id", "kind_id", "alone")
+            .annotate(changed=Max("updated_at"))
+            .order_by("station_id", "kind_id", "alone")
+        )
+        self.keys = keys.filter(changed__gte=modified_after) if modified_after else keys
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.keys.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[CheckupService]:
+        keys = list(self.keys[index])
+        if not keys:
+            return []
+        chosen = Q(pk__in=[])
+        for key in keys:
+            if key["alone"] is not None:
+                chosen |= Q(pk=key["alone"])
+            else:
+                chosen |= Q(station_id=key["station_id"], kind_id=key["kind_id"])
+        place = {(k["station_id"], k["kind_id"], k["alone"]): i for i, k in enumerate(keys)}
+        groups = _grouped(self.upcoming.filter(chosen))
+        return sorted(groups, key=lambda group: place[group.key])
 
 
 def checkup_service(service_id: str) -> CheckupService | None:

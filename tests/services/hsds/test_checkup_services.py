@@ -17,7 +17,7 @@ from core.localtime import LOCAL_TZ
 from services.checkups.models import CheckupEvent
 from services.hsds.tabular import SCHEMA_DIR
 from tests.services.factories import CheckupEventFactory
-from tests.stations.factories import StationFactory
+from tests.stations.factories import StationAmenityFactory, StationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,21 @@ def test_the_organisers_are_organizations_and_the_package_has_the_sessions(check
     archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/hsds/datapackage.zip").content))
     schedules = archive.read("schedules.csv").decode("utf-8").splitlines()
     assert len(schedules) == 1 + 3  # the header, three sessions (no weekly hours here)
+
+
+def test_pages_of_one_cut_the_same_list_and_modified_after_finds_a_changed_session(checkups):
+    client = Client()
+    # one station with an amenity: one amenity service before the check-ups
+    StationAmenityFactory(station=StationFactory(code="SZ-0003"))
+    whole = client.get("/api/v1/hsds/services/", {"per_page": 50}).json()
+    ids = [s["id"] for s in whole["contents"]]
+    assert whole["total_items"] == len(ids) == 3  # one amenity, two check-up services
+    paged = []
+    for page in range(1, 4):
+        answer = client.get("/api/v1/hsds/services/", {"per_page": 1, "page": page}).json()
+        paged += [s["id"] for s in answer["contents"]]
+    assert paged == ids
+    since = timezone.now()
+    CheckupEvent.objects.filter(kind_id="tcm_clinic").update(booked=1, updated_at=timezone.now())
+    changed = client.get("/api/v1/hsds/services/", {"modified_after": since.isoformat()}).json()
+    assert [s["name"] for s in changed["contents"]] == ["中医义诊（莲花山公园北门）"]

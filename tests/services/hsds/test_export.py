@@ -160,6 +160,7 @@ def test_a_page_costs_the_same_queries_however_many_stations_it_holds(
         CheckupEventFactory(station=station, location=station.location)
     client = Client()
     client.get("/api/v1/hsds/services/")  # the amenity catalogue read once
-    # count, the page's rows, the check-ups, weekly hours, dated hours, provinces
-    with django_assert_num_queries(6):
+    # amenities: count, the page's rows; check-ups: count, the page's places and kinds, their
+    # sessions; the stations' weekly hours, dated hours, provinces
+    with django_assert_num_queries(8):
         assert services(client, full="true")["size"] == 2 * stations
