@@ -122,7 +122,8 @@ class StationNearestApi(PublicApi):
         if "lat" in params:
             lon, lat = position_in_wgs84(params)
         else:
-            place = geocode(params["q"])
+            near = params.get("near_lon"), params.get("near_lat")
+            place = geocode(params["q"], near=near if None not in near else None)
             if place is None:
                 raise ValidationError({"q": [_("No place found for “%s”.") % params["q"]]})
             lon, lat = place.longitude, place.latitude

@@ -75,12 +75,13 @@ def _subdistrict_point(area: tuple[str, str] | None, rest: str) -> Location | No
     return _location(f"{first['city']}{first['district']}{first['subdistrict']}", first["c"])
 
 
-def gazetteer_geocode(query: str) -> Location | None:
-    """Look a place up in yizhan's own data; None when nothing matches."""
+def gazetteer_geocode(query: str, near: tuple[float, float] | None = None) -> Location | None:
+    """Look a place up in yizhan's own data; None when nothing matches. ``near`` (lon, lat),
+    the client's position, ranks the places of one name."""
     text = _normalise(query)
     if not text:
         return None
-    match = find_admin_place(text)
+    match = find_admin_place(text, near=near)
     county = match.place if match and match.place.level == "county" else None
     subdistrict = _subdistrict_point(
         (county.city, county.name) if county else None, match.rest if match else text
@@ -113,9 +114,9 @@ def _online_geocoder() -> Callable[[str], Location | None] | None:
     return get_geocoder_for_service(service)(**options).geocode
 
 
-def geocode(query: str) -> Location | None:
+def geocode(query: str, near: tuple[float, float] | None = None) -> Location | None:
     """The configured online geocoder if any (falling back to the gazetteer when it fails or
-    finds nothing), else the gazetteer."""
+    finds nothing), else the gazetteer (``near``: the client's position, lon and lat)."""
     online = _online_geocoder()
     if online is not None:
         try:
@@ -124,4 +125,4 @@ def geocode(query: str) -> Location | None:
             found = None
         if found is not None:
             return found
-    return gazetteer_geocode(query)
+    return gazetteer_geocode(query, near)

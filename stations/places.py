@@ -116,23 +116,39 @@ class PlaceMatch:
     """What follows the place's name in the query (a sub-district, a street)."""
 
 
-def _ranked(found: list[AdminPlace], said: str) -> list[AdminPlace]:
-    """The places one name gives, the one named in full first, then higher levels, then by
-    adcode; each once."""
+def _ranked(
+    found: list[AdminPlace], said: str, near: tuple[float, float] | None
+) -> list[AdminPlace]:
+    """The places one name gives, each once: the one named in full first; then, when the
+    client's position is known, the nearest to it (a worker in Changchun who asks for 朝阳区
+    means Changchun's), else higher levels first; then by adcode."""
     unique = {place.code + place.level: place for place in found}.values()
-    return sorted(unique, key=lambda p: (p.name != said, LEVEL_ORDER[p.level], p.code))
+
+    def rank(place: AdminPlace) -> tuple:
+        if near is None:
+            return (place.name != said, LEVEL_ORDER[place.level], place.code)
+        return (place.name != said, _degrees_apart(place, near), place.code)
+
+    return sorted(unique, key=rank)
 
 
-def find_admin_place(text: str) -> PlaceMatch | None:
+def _degrees_apart(place: AdminPlace, near: tuple[float, float]) -> float:
+    """Enough to tell places of one name apart (they lie hundreds of kilometres apart)."""
+    lon, lat = near
+    return (place.lon - lon) ** 2 + (place.lat - lat) ** 2
+
+
+def find_admin_place(text: str, *, near: tuple[float, float] | None = None) -> PlaceMatch | None:
     """The province, city or county that ``text`` names: in Chinese, the longest name at its
-    start (the rest is returned); in Latin letters, the whole text (pinyin or English)."""
+    start (the rest is returned); in Latin letters, the whole text (pinyin or English).
+    ``near`` (lon, lat): the client's position, which ranks places of the same name."""
     index = PLACES.get()
     if text.isascii():
-        found = _ranked(index.latin.get(latin_key(text), []), text)
+        found = _ranked(index.latin.get(latin_key(text), []), text, near)
         return PlaceMatch(found[0], found[1:], "") if found else None
     for length in range(min(len(text), index.longest), 1, -1):
         found = index.chinese.get(text[:length])
         if found:
-            ranked = _ranked(found, text[:length])
+            ranked = _ranked(found, text[:length], near)
             return PlaceMatch(ranked[0], ranked[1:], text[length:])
     return None

@@ -58,6 +58,13 @@ class NearestInput(StationFilterInput):
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
     q = serializers.CharField(required=False, max_length=200, trim_whitespace=True)
+    near_lat = serializers.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text=_("With q: where the client is (WGS-84), to rank places of the same name."),
+    )
+    near_lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
     open_now = serializers.BooleanField(required=False, default=False)
     at = LocalDateTimeField(required=False, help_text=_("Default: now (Asia/Shanghai)."))
     radius_m = serializers.FloatField(required=False, min_value=1, max_value=MAX_RADIUS_M)

@@ -65,3 +65,18 @@ def test_a_name_several_places_share_says_the_others():
 def test_an_unknown_place_is_a_clear_error():
     answer = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/stations/nearest/", {"q": "Atlantis"})
     assert answer.status_code == 400 and "Atlantis" in answer.json()["errors"]["q"][0]
+
+
+def test_the_clients_position_ranks_places_of_one_name():
+    answer = Client().get(
+        "/api/v1/stations/nearest/", {"q": "朝阳区", "near_lat": 43.88, "near_lon": 125.32}
+    )
+    said = answer.json()["query"]
+    assert said["place"] == "长春市朝阳区"
+    assert [other["place"] for other in said["alternatives"]] == ["北京市朝阳区"]
+    from_beijing = Client().get(
+        "/api/v1/stations/nearest/", {"q": "chaoyang qu", "near_lat": 39.9, "near_lon": 116.4}
+    )
+    assert from_beijing.json()["query"]["place"] == "北京市朝阳区"
+    bad = Client().get("/api/v1/stations/nearest/", {"q": "朝阳区", "near_lat": 91})
+    assert bad.status_code == 400 and "near_lat" in bad.json()["errors"]

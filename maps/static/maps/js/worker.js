@@ -66,8 +66,13 @@
 
   function whereParams() {
     const params = new URLSearchParams({ crs: settings.tileCrs });
-    if (place) params.set("q", place);
-    else {
+    if (place) {
+      params.set("q", place);
+      if (positionCrs === "wgs84" && position) {  // places of one name: the nearest first
+        params.set("near_lat", position.lat);
+        params.set("near_lon", position.lon);
+      }
+    } else {
       params.set("lat", position.lat);
       params.set("lon", position.lon);
       params.set("position_crs", positionCrs);
