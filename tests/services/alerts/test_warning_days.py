@@ -91,3 +91,16 @@ def test_a_rule_set_while_a_warning_is_in_force_takes_effect_at_once(
             warning_rules=[rule],
         )
     assert "NS-LATE" in open_now_near(113.95, 22.51)
+
+
+def test_a_hostile_rule_is_shown_as_text_to_workers_and_in_the_managers_form(shenzhen, tmp_path):
+    import_cap(tmp_path, cap("one"))
+    hostile = '"><script>alert(1)</script>'
+    WarningRule.objects.filter(station__code="NS-HEAT").update(services=hostile)
+    manager = UserFactory(roles=["station_manager"])
+    Station.objects.get(code="NS-HEAT").managers.add(manager)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(manager)
+    page = client.get("/stations/NS-HEAT/").content.decode()
+    assert "<script>alert(1)" not in page
+    assert page.count("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # notice, rule, form
