@@ -56,7 +56,7 @@ from services.reports.serializers import notices_output
 from stations.geojson import station_properties
 from stations.jobs import COVERAGE_TARGET_M, coverage_of, coverage_result
 from stations.models import Amenity, Station, StationAmenity, WarningRule
-from stations.opening_hours import WEEKDAYS_EN, WEEKDAYS_ZH
+from stations.opening_hours import WEEKDAYS_EN, WEEKDAYS_ZH, Period
 from stations.permissions import managed_stations
 from stations.selectors import StationView, known_cities, place_of_city, station_get
 
@@ -358,8 +358,10 @@ def warning_rules_shown(
     for rule in rules:
         what = []
         if rule["opens"]:
-            closes = "24:00" if rule["closes"] == "00:00" else rule["closes"]
-            what.append(_("also open %(hours)s") % {"hours": f"{rule['opens']}–{closes}"})
+            hours = Period(
+                dt.time.fromisoformat(rule["opens"]), dt.time.fromisoformat(rule["closes"])
+            )
+            what.append(_("also open %(hours)s") % {"hours": hours.label()})
         if rule["services"]:
             what.append(_("extra services: %(services)s") % {"services": rule["services"]})
         shown.append(

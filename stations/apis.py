@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -408,20 +409,33 @@ class StationListApi(PublicApi):
 SYNC_HEADER = "Yizhan-Next-Modified-After"
 
 
+def sync_answer(
+    queryset: QuerySet,
+    modified_after: dt.datetime,
+    answer: Callable[[QuerySet, list[dict[str, str]]], HttpResponse],
+) -> HttpResponse:
+    """A mirror's poll: ``answer(changed, removed)`` for the stations of ``queryset`` changed
+    since ``modified_after`` and those removed, read on the primary. Where to ask from next time
+    travels in a header, so that the body — and its ETag — stay the same while nothing changes
+    (a poll answered 304 keeps the ``modified_after`` it sent)."""
+    with reads_on_primary():
+        watermark = sync_watermark()  # before reading the changes it vouches for
+        response = answer(*station_changes(queryset, modified_after=modified_after))
+    response[SYNC_HEADER] = local_iso(watermark)
+    return response
+
+
 def station_changes_response(
     request: Request, queryset: QuerySet, params: dict[str, Any], *, view: APIView
 ) -> HttpResponse:
-    """A mirror's poll: the stations changed since ``modified_after`` and those removed. Where
-    to ask from next time travels in a header, so that the body — and its ETag — stay the same
-    while nothing changes (a poll answered 304 keeps the ``modified_after`` it sent)."""
-    with reads_on_primary():
-        watermark = sync_watermark()  # before reading the changes it vouches for
-        changed, removed = station_changes(queryset, modified_after=params["modified_after"])
-        response = station_page_response(
+    """The station list's changes, as its pages."""
+    return sync_answer(
+        queryset,
+        params["modified_after"],
+        lambda changed, removed: station_page_response(
             request, changed, crs=params["crs"], view=view, extra={"removed": removed}
-        )
-    response[SYNC_HEADER] = local_iso(watermark)
-    return response
+        ),
+    )
 
 
 class StationMapApi(PublicApi):
@@ -513,19 +527,16 @@ class ExportInput(CrsInput):
 
 
 def export_changes_response(modified_after: dt.datetime, crs: str) -> HttpResponse:
-    """The export's records changed since ``modified_after`` (not the snapshot: read now, on
-    the primary, as the station list's changes are)."""
-    with reads_on_primary():
-        watermark = sync_watermark()
-        changed, removed = station_changes(Station.objects.all(), modified_after=modified_after)
+    """The export's records changed since ``modified_after`` (not the snapshot: read now)."""
+
+    def answer(changed: QuerySet, removed: list[dict[str, str]]) -> HttpResponse:
         features = [record_feature(record, crs) for record in registry_records(stations=changed)]
-    response = JsonResponse(
-        {"type": "FeatureCollection", "features": features, "removed": removed},
-        json_dumps_params={"ensure_ascii": False},
-        content_type="application/json",  # as the station list's answers (GEOJSON)
-    )
-    response[SYNC_HEADER] = local_iso(watermark)
-    return response
+        return JsonResponse(
+            {"type": "FeatureCollection", "features": features, "removed": removed},
+            json_dumps_params={"ensure_ascii": False},
+        )  # application/json, as the station list's answers (GEOJSON)
+
+    return sync_answer(Station.objects.all(), modified_after, answer)
 
 
 class StationExportApi(PublicApi):

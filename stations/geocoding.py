@@ -23,6 +23,7 @@ from geopy.location import Location
 from geopy.point import Point as GeopyPoint
 
 from stations.models import Station
+from stations.names import without_suffix
 from stations.places import PlaceMatch, find_admin_place
 
 SUBDISTRICT_SUFFIXES = ("街道", "镇")
@@ -30,13 +31,6 @@ SUBDISTRICT_SUFFIXES = ("街道", "镇")
 
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def _stem(name: str, suffixes: tuple[str, ...]) -> str:
-    for suffix in suffixes:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
 
 
 def _location(address: str, point) -> Location:
@@ -62,7 +56,7 @@ def _admin_location(match: PlaceMatch) -> Location:
 def _subdistrict_point(area: tuple[str, str] | None, rest: str) -> Location | None:
     if not rest:
         return None
-    stem = _stem(rest, SUBDISTRICT_SUFFIXES)
+    stem = without_suffix(rest, SUBDISTRICT_SUFFIXES)
     stations = Station.objects.filter(subdistrict__in=[rest, f"{stem}街道", f"{stem}镇"])
     if area is not None:
         stations = stations.filter(city=area[0], district=area[1])

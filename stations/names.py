@@ -23,6 +23,15 @@ ENGLISH_SUFFIXES = {
 }
 
 
+def without_suffix(name: str, suffixes: tuple[str, ...]) -> str:
+    """The name without the first of ``suffixes`` it ends with (区, 街道…), if two characters
+    or more remain: 南山区 -> 南山; 市 stays 市."""
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
 # Place names whose usual reading pypinyin misses (朝阳 alone reads zhao yang).
 load_phrases_dict({"朝阳": [["cháo"], ["yáng"]]})
 

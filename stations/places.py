@@ -15,7 +15,7 @@ from pypinyin import lazy_pinyin
 
 from core.catalogues import KeptCatalogue
 from stations.models import AdminArea, Region
-from stations.names import stem_pinyin
+from stations.names import stem_pinyin, without_suffix
 
 ADMIN_SUFFIXES = (
     "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
@@ -45,10 +45,7 @@ class AdminPlace:
 
 
 def admin_stem(name: str) -> str:
-    for suffix in ADMIN_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
+    return without_suffix(name, ADMIN_SUFFIXES)
 
 
 def latin_key(text: str) -> str:

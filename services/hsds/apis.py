@@ -47,11 +47,14 @@ MODIFIED_AFTER_HELP = _lazy(
 DEMO_HELP = _lazy("Include the demo's invented stations, each marked as such in 'alert'.")
 
 
-class PageInput(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, default=1)
-    per_page = serializers.IntegerField(min_value=1, max_value=500, default=50)
+class PackageInput(serializers.Serializer):
     modified_after = LocalDateTimeField(required=False, help_text=MODIFIED_AFTER_HELP)
     demo = serializers.BooleanField(default=False, help_text=DEMO_HELP)
+
+
+class PageInput(PackageInput):
+    page = serializers.IntegerField(min_value=1, default=1)
+    per_page = serializers.IntegerField(min_value=1, max_value=500, default=50)
 
 
 class ServicesInput(PageInput):
@@ -197,11 +200,6 @@ class HsdsOrganizationDetailApi(PublicApi):
         if name is None:
             raise NotFound(_("No organization with id %s.") % organization_id)
         return Response(organization_document(name))
-
-
-class PackageInput(serializers.Serializer):
-    modified_after = LocalDateTimeField(required=False, help_text=MODIFIED_AFTER_HELP)
-    demo = serializers.BooleanField(default=False, help_text=DEMO_HELP)
 
 
 class HsdsDataPackageApi(PublicApi):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.localtime import LOCAL_TZ
 from services.checkups.models import CheckupEvent
 from services.hsds.documents import (
+    NOTHING_MORE,
     UTC_OFFSET_HOURS,
     hsds_clock,
     location_document,
@@ -207,8 +208,7 @@ def checkup_service_document(
                 "schedules": [session_schedule(e, link_id) for e in service.events],
             }
         ]
-        for name in ("phones", "schedules", "languages", "attributes", "metadata"):
-            document[name] = []
+        document |= NOTHING_MORE
     return document
 
 

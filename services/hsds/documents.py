@@ -22,6 +22,10 @@ from stations.opening_hours import WEEKDAYS_EN, WEEKDAYS_ZH, Period, minutes
 BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 UTC_OFFSET_HOURS = 8  # Asia/Shanghai, no daylight saving
 
+NOTHING_MORE = {name: [] for name in ("phones", "schedules", "languages", "attributes", "metadata")}
+"""A fully nested service's lists yizhan has nothing for (its phones and hours are its
+location's)."""
+
 STATION_STATUS = {
     Station.Status.OPEN: "active",
     Station.Status.TEMPORARILY_CLOSED: "temporarily closed",
@@ -91,8 +95,7 @@ def service_document(row: StationAmenity, context: Context, *, full: bool) -> di
                 "location": location_document(station, context),
             }
         ]
-        for name in ("phones", "schedules", "languages", "attributes", "metadata"):
-            document[name] = []
+        document |= NOTHING_MORE
     return document
 
 
