@@ -64,6 +64,7 @@ ROUNDS = 3  # runs per case; the figures are their medians
 WARMUP_REQUESTS_PER_POINT = 8
 FULL_VARIANTS_FROM = 1_000_000  # smaller registries: plain queries only
 BROWSE_SIZE = 1_000_000  # the map-browsing case (bench/browse.py) runs at this size
+CHECKUPS_SIZE = 1_000_000  # and the check-ups case (bench/checkups.py)
 CONNECTIONS = (2, 4)
 # A Wednesday noon (≈95% of the generated stations open) and the night after (01:00, ≈10%).
 DAYTIME, NIGHT = "2026-12-02T12:00:00", "2026-12-03T01:00:00"
@@ -327,7 +328,7 @@ def target_lines(results: dict) -> list[str]:
     lines = []
 
     def check(label: str, ok: bool, figures: str) -> None:
-        lines.append(f"- [{'x' if ok else ' '}] {label}: {figures}")
+        lines.append(target_line(label, ok, figures))
 
     for size in ("1000000", "5000000"):
         if size in sizes:
@@ -406,6 +407,9 @@ def target_lines(results: dict) -> list[str]:
                 f"- (measured, no target) map, {kind} views at 1M, 2 connections: "
                 f"{figure['rps']} req/s, p50 {figure['p50_ms']} ms, p99 {figure['p99_ms']} ms"
             )
+    checkups = results.get("checkups")
+    if checkups:
+        lines.extend(checkup_target_lines(checkups))
     abuse = results.get("abuse")
     if abuse:
         direct, proxied = abuse["gunicorn"], abuse["nginx"]
@@ -427,6 +431,37 @@ def target_lines(results: dict) -> list[str]:
             f"{oracle['worst_distance_error_mm']} mm",
         )
     return lines
+
+
+def checkup_target_lines(checkups: dict) -> list[str]:
+    http = checkups["http"]
+    ours, textbook = http["yizhan"]["upcoming"], http["textbook"]["upcoming"]
+    oracle = checkups["oracle"]
+    at = f"at 1M stations, {checkups['events']:,} events"
+    ratio = ours[2]["rps"] / textbook[2]["rps"]
+    return [
+        target_line(
+            f"check-ups upcoming {at}: ≥ {checkups['target_rps']:,} req/s, 2 connections",
+            ours[2]["rps"] >= checkups["target_rps"],
+            f"{ours[2]['rps']} req/s, p50 {ours[2]['p50_ms']} ms; {ratio:.2f}× textbook "
+            f"({textbook[2]['rps']} req/s)",
+        ),
+        target_line(
+            f"check-ups upcoming {at}: p99 ≤ {checkups['target_p99_ms']} ms, 4 connections",
+            ours[4]["p99_ms"] <= checkups["target_p99_ms"],
+            f"{ours[4]['p99_ms']} ms ({ours[4]['rps']} req/s)",
+        ),
+        target_line(
+            f"check-ups upcoming {at}: oracle agreement on {oracle['points']:,} points",
+            oracle["agree"] == oracle["points"],
+            f"{oracle['agree']}/{oracle['points']}, worst distance error "
+            f"{oracle['worst_distance_error_mm']} mm",
+        ),
+    ]
+
+
+def target_line(label: str, ok: bool, figures: str) -> str:
+    return f"- [{'x' if ok else ' '}] {label}: {figures}"
 
 
 def filtered_cases(results: dict) -> list[tuple[str, dict]]:
@@ -536,6 +571,13 @@ def main() -> None:
             from bench.browse import browse_figures  # imports this module: after it is loaded
 
             results["browse"] = browse_figures(prepare_database(BROWSE_SIZE), Path(workdir))
+        if CHECKUPS_SIZE in sizes:
+            say(f"{CHECKUPS_SIZE:,} stations: nearest upcoming check-ups")
+            from bench.checkups import checkup_figures  # imports this module: after it is loaded
+
+            results["checkups"] = checkup_figures(
+                prepare_database(CHECKUPS_SIZE), points, oracle_points, Path(workdir), say=say
+            )
     say("van-tour planning: 5 vans × 10 days, 300 stations")
     results["planning"] = run_script("bench/planning.py", prepare_database(SIZES[0]))
     say("anonymous clients hammering the coverage map and the export")
@@ -550,7 +592,30 @@ def main() -> None:
         f" {results['python']}.\n"
     )
     (RESULTS / "latest.md").write_text(report)
+    if CHECKUPS_SIZE in sizes:  # every target is measured at 1M
+        readme_section(results)
     say(report)
+
+
+README = ROOT / "README.md"
+README_MARKERS = ("<!-- bench:start -->\n", "<!-- bench:end -->")
+
+
+def readme_section(results: dict) -> None:
+    """The README's list of targets, rewritten from a run's results."""
+    text = README.read_text()
+    start, end = README_MARKERS
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    when = time.strftime("%Y-%m-%d")
+    section = [
+        f"Measured {when}: {results['cpu_count']} CPUs (wrk, gunicorn's 2 workers and PostgreSQL "
+        f"share them), Python {results['python']}, {results['minutes']} min.",
+        "",
+        *target_lines(results),
+        "",
+    ]
+    README.write_text(head + start + "\n".join(section) + end + tail)
 
 
 if __name__ == "__main__":

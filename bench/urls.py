@@ -1,9 +1,10 @@
 from django.urls import path
 
-from bench.baseline import TextbookNearestApi
+from bench.baseline import TextbookNearestApi, TextbookUpcomingApi
 from config.urls import urlpatterns as yizhan_urlpatterns
 
 urlpatterns = [
     path("bench/textbook/nearest/", TextbookNearestApi.as_view()),
+    path("bench/textbook/checkups/upcoming/", TextbookUpcomingApi.as_view()),
     *yizhan_urlpatterns,
 ]

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +24,7 @@ from core.fields import (
 )
 from core.language import is_english
 from core.localtime import LOCAL_TZ
+from core.lru import LruCache
 from stations.opening_hours import Schedule
 from stations.selectors import (
     Cluster,
@@ -264,31 +263,10 @@ def station_feature(station: StationView, *, crs: str, moment: dt.datetime, lang
     return encoded.feature(crs=crs, moment=moment, distance_m=None, stale_before=stale_before())
 
 
-class EncodedStationCache:
-    """Encoded stations by (id, version, first exception date shown, english), least recently
-    used dropped first. The version comes from the query that found the station, and the
-    database raises it on every change, so an entry is never stale; only encoding is saved."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._entries: OrderedDict[tuple, EncodedStation] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> EncodedStation | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple, entry: EncodedStation) -> None:
-        with self._lock:
-            self._entries[key] = entry
-            if len(self._entries) > self.maxsize:
-                self._entries.popitem(last=False)
-
-
-encoded_stations = EncodedStationCache(settings.YIZHAN_ENCODED_STATION_CACHE_SIZE)
+# By (id, version, first exception date shown, english). The version comes from the query that
+# found the station, and the database raises it on every change, so an entry is never stale;
+# only encoding is saved.
+encoded_stations: LruCache[EncodedStation] = LruCache(settings.YIZHAN_ENCODED_STATION_CACHE_SIZE)
 
 
 @dataclass(frozen=True, slots=True)

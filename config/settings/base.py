@@ -188,6 +188,8 @@ YIZHAN_GEOCODER_OPTIONS = env.json("YIZHAN_GEOCODER_OPTIONS", default={})
 
 # Stations kept encoded as GeoJSON per worker process (≈3 KB each), keyed by their version.
 YIZHAN_ENCODED_STATION_CACHE_SIZE = env.int("YIZHAN_ENCODED_STATION_CACHE_SIZE", default=20_000)
+# Upcoming check-ups kept encoded the same way (≈1.5 KB each), keyed by their last change.
+YIZHAN_ENCODED_EVENT_CACHE_SIZE = env.int("YIZHAN_ENCODED_EVENT_CACHE_SIZE", default=20_000)
 
 # A station neither verified nor changed for this many days is "stale": every API output says
 # so, and workers are told to call to confirm.

@@ -25,8 +25,14 @@ from core.language import is_english
 from core.localtime import local_iso
 from core.throttles import AddressThrottle
 from services.checkups.calendar import calendar_bytes, event_component
+from services.checkups.geojson import upcoming_features
 from services.checkups.models import Booking
-from services.checkups.selectors import checkup_get, checkup_upcoming_list, waiting_position
+from services.checkups.selectors import (
+    checkup_get,
+    checkup_upcoming_list,
+    checkup_upcoming_refs,
+    waiting_position,
+)
 from services.checkups.serializers import (
     BookingCreateInput,
     BookingInput,
@@ -39,6 +45,7 @@ from services.checkups.services import (
     booking_create,
 )
 from services.checkups.slots import FEED_TYPES, feed_resources, published_events
+from stations.geojson import json_response
 
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description="No check-up event with that id.")
 ERROR_409 = OpenApiResponse(
@@ -49,20 +56,21 @@ ERROR_409 = OpenApiResponse(
 ICS = OpenApiResponse(OpenApiTypes.STR, description="An iCalendar file (RFC 5545)")
 
 
-def upcoming(request: Request) -> tuple[dict[str, Any], list]:
+def upcoming_search(request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The request's parameters (with its position in WGS-84) and the search they ask for."""
     params = validated(UpcomingInput, request)
     lon, lat = position_in_wgs84(params)
-    found = checkup_upcoming_list(
-        lon=lon,
-        lat=lat,
-        starts_from=params["from"],
-        starts_to=params["to"],
-        kinds=params["kind"],
-        radius_m=params.get("radius_m"),
-        limit=params["limit"],
-        open_places=params["open_places"],
-    )
-    return params | {"wgs84": (lon, lat)}, found
+    search = {
+        "lon": lon,
+        "lat": lat,
+        "starts_from": params["from"],
+        "starts_to": params["to"],
+        "kinds": params["kind"],
+        "radius_m": params.get("radius_m"),
+        "limit": params["limit"],
+        "open_places": params["open_places"],
+    }
+    return params | {"wgs84": (lon, lat)}, search
 
 
 class CheckupUpcomingApi(PublicApi):
@@ -73,24 +81,25 @@ class CheckupUpcomingApi(PublicApi):
         parameters=[UpcomingInput],
         responses={200: GEOJSON, 400: ERROR_400},
     )
-    def get(self, request: Request) -> Response:
-        params, found = upcoming(request)
-        crs, lang = params["crs"], language()
+    def get(self, request: Request) -> HttpResponse:
+        params, search = upcoming_search(request)
+        crs = params["crs"]
         lon, lat = params["wgs84"]
-        return Response(
+        features = upcoming_features(
+            checkup_upcoming_refs(**search),
+            crs=crs,
+            english=is_english(language()),
+            request=request,
+        )
+        return json_response(
             {
                 "type": "FeatureCollection",
                 "query": point_echo(lon, lat, crs),
                 "crs": crs,
                 "from": local_iso(params["from"]),
                 "to": local_iso(params["to"]),
-                "features": [
-                    event_feature(
-                        n.event, crs=crs, language=lang, distance_m=n.distance_m, request=request
-                    )
-                    for n in found
-                ],
-            }
+            },
+            features,
         )
 
 
@@ -109,7 +118,8 @@ class CheckupUpcomingIcsApi(PublicApi):
         responses={(200, "text/calendar"): ICS, 400: ERROR_400},
     )
     def get(self, request: Request) -> HttpResponse:
-        _params, found = upcoming(request)
+        _params, search = upcoming_search(request)
+        found = checkup_upcoming_list(**search)
         english = is_english()
         components = [
             event_component(n.event, url=event_url(request, n.event.pk), english=english)

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import F, Q
+from django.contrib.postgres.indexes import GistIndex
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
-from stations.models import Station, planar_knn_index
+from stations.models import PointX, PointY, Station
 
 
 class CheckupKind(models.Model):
@@ -133,7 +134,16 @@ class CheckupEvent(models.Model):
         ordering = ["starts_at", "id"]
         indexes = [
             models.Index(fields=["status", "starts_at"], name="checkupevent_status_start"),
-            planar_knn_index("checkupevent_location_knn"),
+            # The nearest upcoming search walks this index: location as PostgreSQL's point (as
+            # core.nearest spells it) beside the start, scheduled events only, so that events
+            # outside the asked window are passed over in the index, not fetched (2.5× less
+            # database time at 200,000 events over a year, bench/checkups.py).
+            GistIndex(
+                Func(PointX("location"), PointY("location"), function="point"),
+                "starts_at",
+                condition=Q(status="scheduled"),
+                name="checkupevent_upcoming_knn",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

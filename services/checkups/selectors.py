@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -24,7 +25,17 @@ class NearbyEvent:
     distance_m: float
 
 
-def checkup_upcoming_list(
+@dataclass(frozen=True, slots=True)
+class EventRef:
+    """An event the nearest search found: its id, when it last changed (a booking changes it
+    too) and how far it is."""
+
+    id: int
+    updated_at: dt.datetime
+    distance_m: float
+
+
+def checkup_upcoming_refs(
     *,
     lon: float,
     lat: float,
@@ -34,7 +45,7 @@ def checkup_upcoming_list(
     radius_m: float | None = None,
     limit: int = 10,
     open_places: bool = False,
-) -> list[NearbyEvent]:
+) -> list[EventRef]:
     """Scheduled events starting between the two moments, nearest first (exact geodesic metres,
     then start time): the same index-driven exact search as for stations."""
     conditions = [
@@ -47,7 +58,7 @@ def checkup_upcoming_list(
         conditions.append(Condition(f"{EVENT_TABLE}.booked < {EVENT_TABLE}.capacity"))
     rows = nearest_rows(
         table=EVENT_TABLE,
-        columns=f"{EVENT_TABLE}.id, {EVENT_TABLE}.starts_at",
+        columns=f"{EVENT_TABLE}.id, {EVENT_TABLE}.starts_at, {EVENT_TABLE}.updated_at",
         where=where_clause(conditions),
         lon=lon,
         lat=lat,
@@ -55,8 +66,18 @@ def checkup_upcoming_list(
         radius_m=radius_m,
         tie_break=lambda columns: (columns[1], columns[0]),
     )
-    events = checkup_queryset().in_bulk([event_id for _, event_id, _ in rows])
-    return [NearbyEvent(events[event_id], distance) for distance, event_id, _ in rows]
+    return [EventRef(event_id, updated_at, metres) for metres, event_id, _, updated_at in rows]
+
+
+def checkup_upcoming_list(**search: Any) -> list[NearbyEvent]:
+    """:func:`checkup_upcoming_refs`' events, read whole."""
+    refs = checkup_upcoming_refs(**search)
+    events = checkups_by_id([ref.id for ref in refs])
+    return [NearbyEvent(events[ref.id], ref.distance_m) for ref in refs]
+
+
+def checkups_by_id(event_ids: Sequence[int]) -> dict[int, CheckupEvent]:
+    return checkup_queryset().in_bulk(event_ids)
 
 
 def checkup_queryset():

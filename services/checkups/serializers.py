@@ -82,14 +82,29 @@ def event_feature(
     request: Request,
     distance_m: float | None = None,
 ) -> dict[str, Any]:
-    english = is_english(language)
-    properties: dict[str, Any] = {
+    head, tail = event_properties(event, english=is_english(language), request=request)
+    distance = {} if distance_m is None else {"distance_m": round(distance_m, 1)}
+    return {
+        "type": "Feature",
+        "id": event.pk,
+        "geometry": event_geometry(event, crs),
+        "properties": head | distance | tail,
+    }
+
+
+def event_geometry(event: CheckupEvent, crs: str) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": point_output(event.location.x, event.location.y, crs)}
+
+
+def event_properties(
+    event: CheckupEvent, *, english: bool, request: Request
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An event's properties in the API's order: those before its distance and those after."""
+    head = {
         "id": event.pk,
         "kind": {"code": event.kind_id, "name": event.kind.name_en if english else event.kind.name},
     }
-    if distance_m is not None:
-        properties["distance_m"] = round(distance_m, 1)
-    properties |= {
+    tail = {
         "starts_at": event.starts_at.astimezone(LOCAL_TZ).isoformat(),
         "ends_at": event.ends_at.astimezone(LOCAL_TZ).isoformat(),
         "status": event.status,
@@ -118,15 +133,7 @@ def event_feature(
         "calendar": request.build_absolute_uri(reverse("v1:checkup-ics", args=[event.pk])),
         "bookings": request.build_absolute_uri(reverse("v1:checkup-bookings", args=[event.pk])),
     }
-    return {
-        "type": "Feature",
-        "id": event.pk,
-        "geometry": {
-            "type": "Point",
-            "coordinates": point_output(event.location.x, event.location.y, crs),
-        },
-        "properties": properties,
-    }
+    return head, tail
 
 
 # Organisers ---------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ BUDGETS = [
     ("anyone", "/api/v1/stations/map/?bbox=113.7,22.4,114.4,22.8&zoom=11&amenity=toilet", 2),
     ("anyone", "/api/v1/stations/map/?bbox=114.0,22.5,114.1,22.56&zoom=15", 1),
     ("anyone", "/api/v1/amenities/", 1),
-    ("anyone", f"/api/v1/checkups/upcoming/?{LANZHOU}&limit=20", 2),
+    # the events found; they are kept encoded (read once per change: one query for all)
+    ("anyone", f"/api/v1/checkups/upcoming/?{LANZHOU}&limit=20", 1),
     ("anyone", "/api/v1/checkups/{event}/", 1),
     ("anyone", "/api/v1/checkups/{event}.ics", 1),
     ("anyone", f"/api/v1/checkups/upcoming.ics?{LANZHOU}", 2),

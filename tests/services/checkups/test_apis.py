@@ -89,6 +89,40 @@ def test_upcoming_filters(client, events):
     assert events["next_year"].pk in ids(later)
 
 
+def test_upcoming_places_left_follow_each_booking_and_cancellation(client, events):
+    """The events are kept encoded per process: a booking or cancellation changes the event,
+    so the next answer reads it again."""
+    event = events["near_sooner"]
+    params = {"lat": 22.5, "lon": 114.0}
+
+    def places_left() -> int:
+        features = client.get(UPCOMING, params).json()["features"]
+        return next(f for f in features if f["id"] == event.pk)["properties"]["places_left"]
+
+    assert places_left() == 30
+    created = client.post(
+        bookings_url(event), {"phone": "13812345678"}, content_type="application/json"
+    ).json()
+    assert places_left() == 29
+    url = f"{bookings_url(event)}{created['reference']}/"
+    client.delete(url, {"phone": "13812345678"}, content_type="application/json")
+    assert places_left() == 30
+
+
+def test_upcoming_speaks_the_asked_language(client, events):
+    params = {"lat": 22.5, "lon": 114.0, "kind": "tcm_clinic"}
+    chinese = client.get(UPCOMING, params).json()["features"][0]["properties"]["kind"]
+    english = client.get(UPCOMING, params, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert chinese["name"] == "中医义诊"
+    assert english["features"][0]["properties"]["kind"]["name"] == "Free TCM clinic"
+
+
+def test_upcoming_reads_every_event_found_in_one_query(client, events, django_assert_num_queries):
+    params = {"lat": 22.5, "lon": 114.0, "limit": 20, "from": in_days(-1).isoformat()}
+    with django_assert_num_queries(2):  # the nearest search, the events not yet encoded
+        assert len(client.get(UPCOMING, params).json()["features"]) == 6
+
+
 def test_upcoming_speaks_gcj02(client, events):
     lon, lat = from_wgs84(114.0, 22.5, "gcj02")
     body = client.get(UPCOMING, {"lat": lat, "lon": lon, "crs": "gcj02"}).json()
