@@ -9,7 +9,9 @@ endpoint) for the textbook endpoint and yizhan's, plain / with an amenity / open
 are random, half in Shenzhen and half elsewhere in China. Writes bench/results/latest.json and
 latest.md and prints the table. ``BENCH_SIZES=1200,100000`` runs fewer sizes.
 
-At 1M, the map-browsing case (bench/browse.py): city and national views of the map endpoint.
+At 1M, the map-browsing case (bench/browse.py): city and national views of the map endpoint;
+the coverage page of Shenzhen in Chromium, on the demo data and at 1M density
+(bench/coverage.py); the nearest upcoming check-ups among 200,000 events (bench/checkups.py).
 Then the van-tour planning case (bench/planning.py): OR-Tools against greedy nearest-next; and
 the abuse case (bench/abuse.py): the nearest endpoint's throughput while anonymous clients
 hammer the coverage map and the export.
@@ -45,6 +47,7 @@ from bootstrap import (  # noqa: E402
     DEFAULT_URL,
     apt_install,
     connection_params,
+    ensure_browser,
     ensure_database,
     try_connect,
 )
@@ -65,6 +68,7 @@ WARMUP_REQUESTS_PER_POINT = 8
 FULL_VARIANTS_FROM = 1_000_000  # smaller registries: plain queries only
 BROWSE_SIZE = 1_000_000  # the map-browsing case (bench/browse.py) runs at this size
 CHECKUPS_SIZE = 1_000_000  # and the check-ups case (bench/checkups.py)
+COVERAGE_SIZE = 1_000_000  # and the coverage page's (bench/coverage.py), beside the demo data
 CONNECTIONS = (2, 4)
 # A Wednesday noon (≈95% of the generated stations open) and the night after (01:00, ≈10%).
 DAYTIME, NIGHT = "2026-12-02T12:00:00", "2026-12-03T01:00:00"
@@ -410,6 +414,9 @@ def target_lines(results: dict) -> list[str]:
     checkups = results.get("checkups")
     if checkups:
         lines.extend(checkup_target_lines(checkups))
+    coverage = results.get("coverage")
+    if coverage:
+        lines.extend(coverage_target_lines(coverage))
     abuse = results.get("abuse")
     if abuse:
         direct, proxied = abuse["gunicorn"], abuse["nginx"]
@@ -458,6 +465,26 @@ def checkup_target_lines(checkups: dict) -> list[str]:
             f"{oracle['worst_distance_error_mm']} mm",
         ),
     ]
+
+
+def coverage_target_lines(coverage: dict) -> list[str]:
+    lines = []
+    for name in ("demo data", "1M density"):
+        figures = coverage[name]
+        second, first, job = figures["second"], figures["first"], figures["job"]
+        lines.append(
+            target_line(
+                f"coverage page of Shenzhen, {name}: second visit drawn ≤ "
+                f"{coverage['target_drawn_ms']:,} ms with ≤ {coverage['target_bytes'] // 1000} KB",
+                second["drawn_ms"] <= coverage["target_drawn_ms"]
+                and second["bytes"] <= coverage["target_bytes"],
+                f"{second['drawn_ms']} ms, {second['bytes'] / 1000:.1f} KB (first visit "
+                f"{first['drawn_ms']} ms, {first['bytes'] / 1000:.1f} KB); {job['cells']:,} cells "
+                f"of {job['cell_m']} m, {job['stations']:,} stations, grid computed by its job "
+                f"in {job['job_s']} s",
+            )
+        )
+    return lines
 
 
 def target_line(label: str, ok: bool, figures: str) -> str:
@@ -523,6 +550,7 @@ def table(results: dict) -> str:
 def main() -> None:
     if not shutil.which("wrk"):
         apt_install(["wrk"], "the HTTP load generator of the benchmark")
+    ensure_browser()  # the coverage case opens its page in Chromium
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", ",".join(map(str, SIZES))).split(",")]
     points = query_points(POINTS, seed=1)
     oracle_points = query_points(POINTS, seed=2)
@@ -571,6 +599,13 @@ def main() -> None:
             from bench.browse import browse_figures  # imports this module: after it is loaded
 
             results["browse"] = browse_figures(prepare_database(BROWSE_SIZE), Path(workdir))
+        if COVERAGE_SIZE in sizes:
+            say("the coverage page of Shenzhen: demo data and 1M density, in Chromium")
+            from bench.coverage import coverage_figures  # imports this module: after it is loaded
+
+            results["coverage"] = coverage_figures(
+                {"demo data": demo, "1M density": prepare_database(COVERAGE_SIZE)}
+            )
         if CHECKUPS_SIZE in sizes:
             say(f"{CHECKUPS_SIZE:,} stations: nearest upcoming check-ups")
             from bench.checkups import checkup_figures  # imports this module: after it is loaded

@@ -15,11 +15,22 @@ class LruCache(Generic[Value]):
     an entry older than that is treated as absent (for values that read other rows, whose
     changes the key does not carry)."""
 
+    _every: list[LruCache] = []
+
     def __init__(self, maxsize: int, *, max_age_s: float | None = None) -> None:
         self.maxsize = maxsize
         self.max_age_s = max_age_s
         self._entries: OrderedDict[tuple, tuple[float, Value]] = OrderedDict()
         self._lock = threading.Lock()
+        LruCache._every.append(self)
+
+    @classmethod
+    def clear_all(cls) -> None:
+        """Empty every cache of the process (tests: rows of a rolled-back test may come back
+        under the same ids)."""
+        for one in cls._every:
+            with one._lock:
+                one._entries.clear()
 
     def get(self, key: tuple) -> Value | None:
         with self._lock:

@@ -37,6 +37,26 @@ def metres_per_degree_floor(lat: float, reach_m: float) -> float:
     return min(MIN_METRES_PER_DEGREE_LATITUDE, longitude)
 
 
+# Upper bounds on the metres of a degree: of latitude (111,694 m at the poles) and of longitude
+# at the equator (111,320 m).
+MAX_METRES_PER_DEGREE_LATITUDE = 111_700.0
+MAX_METRES_PER_DEGREE_LONGITUDE = 111_330.0
+
+
+def reach_within_cell_m(lon: float, lat: float, corners: Sequence[tuple[float, float]]) -> float:
+    """An upper bound on the geodesic distance from (lon, lat) to any point of the cell with
+    these corners (WGS-84): the longest path along a meridian, then a parallel, to a corner,
+    taken at the cell's widest parallel. For a cell of a few hundred metres, about 1.4 times
+    the true distance at most."""
+    widest = min(abs(corner_lat) for _, corner_lat in corners)
+    per_degree_lon = MAX_METRES_PER_DEGREE_LONGITUDE * math.cos(math.radians(min(widest, 90.0)))
+    return max(
+        abs(corner_lat - lat) * MAX_METRES_PER_DEGREE_LATITUDE
+        + abs(corner_lon - lon) * per_degree_lon
+        for corner_lon, corner_lat in corners
+    )
+
+
 def first_round_candidates(limit: int, lat: float) -> int:
     """How many index candidates to fetch first. The proof needs every row within planar
     radius D/(metres per degree of longitude), D the answer's last distance: in metres that is
@@ -97,17 +117,22 @@ def settled_answer(
     lat: float,
     radius_m: float | None,
     tie_break: Callable[[tuple], tuple],
+    margin_m: float = 0.0,
 ) -> list[tuple] | None:
     """The exact answer from one round of ``k`` index candidates (planar distance, metres,
     *columns), or None when the candidates cannot prove it (take more). Every row closer than
-    the answer's last lies within a planar radius the farthest candidate reaches."""
+    the answer's last lies within a planar radius the farthest candidate reaches. With
+    ``margin_m``, the answer also holds every row within that many metres beyond its
+    ``limit``-th."""
     ranked = sorted(candidates, key=lambda row: (row[1], *tie_break(row[2:])))
     if radius_m is not None:
         ranked = [row for row in ranked if row[1] <= radius_m]
     answer = [row[1:] for row in ranked[:limit]]
+    target = answer[-1][0] + margin_m if len(answer) == limit else (radius_m or math.inf)
+    if margin_m and len(answer) == limit:
+        answer = [row[1:] for row in ranked if row[1] <= target]
     if len(candidates) < k:
         return answer  # every row passing the filters was a candidate
-    target = answer[-1][0] if len(answer) == limit else (radius_m or math.inf)
     reach = target + 1.0
     if max(row[0] for row in candidates) >= reach / metres_per_degree_floor(lat, reach):
         return answer
@@ -124,9 +149,11 @@ def nearest_rows(
     limit: int,
     radius_m: float | None,
     tie_break: Callable[[tuple], tuple],
+    margin_m: float = 0.0,
 ) -> list[tuple]:
     """The ``limit`` rows of ``table`` nearest to (lon, lat), exactly, as (distance_m, *columns),
-    sorted by distance then ``tie_break(row)``; ``where`` = (SQL over ``table``, parameters)."""
+    sorted by distance then ``tie_break(row)``; ``where`` = (SQL over ``table``, parameters).
+    With ``margin_m``, also every row within that many metres beyond the ``limit``-th."""
     conditions, params = where
     if radius_m is not None:
         within, within_params = radius_condition(table, lon, lat, radius_m)
@@ -139,7 +166,13 @@ def nearest_rows(
             cursor.execute(sql, knn_params(lon, lat, params, k))
             candidates = cursor.fetchall()
         answer = settled_answer(
-            candidates, k=k, limit=limit, lat=lat, radius_m=radius_m, tie_break=tie_break
+            candidates,
+            k=k,
+            limit=limit,
+            lat=lat,
+            radius_m=radius_m,
+            tie_break=tie_break,
+            margin_m=margin_m,
         )
         if answer is not None:
             return answer

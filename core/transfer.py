@@ -33,9 +33,10 @@ GZIP_WINDOW = 16 + isal_zlib.MAX_WBITS  # a gzip header and trailer, not a bare 
 
 def mark_public(response: HttpResponse, *, max_age: int, content_etag: bool) -> None:
     """Called by the public API views for their GET answers. The language of an answer comes
-    from ``Accept-Language`` or the language cookie: a cache must keep one copy per both."""
+    from ``Accept-Language`` alone (core.language.ApiLocaleMiddleware): a shared cache keeps
+    one copy per language and encoding, whoever asks."""
     response["Cache-Control"] = f"public, max-age={max_age}"
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    patch_vary_headers(response, ("Accept-Language",))
     response.content_etag = content_etag
 
 

@@ -127,30 +127,20 @@ def tours_map(
 COVERAGE_BANDS = [(500, "#1b5e20"), (1000, "#66bb6a"), (2000, "#ffa726"), (math.inf, "#e53935")]
 
 
-def band_colour(metres: float) -> str:
-    return next(colour for limit, colour in COVERAGE_BANDS if metres <= limit)
-
-
 def coverage_map(
-    *,
-    center: tuple[float, float],
-    cells: Sequence[tuple[dict, float]],
-    tile_url: str,
-    attribution: str,
+    *, center: tuple[float, float], layer_url: str, tile_url: str, attribution: str
 ) -> MapSpec:
-    """Grid cells coloured by the distance from their centre to the nearest open station."""
+    """Grid cells coloured by the distance from their centre to the nearest open station,
+    loaded by the page from ``layer_url`` (the compact layer of ``/api/v1/stations/coverage/``,
+    which a browser keeps and revalidates)."""
     figure = base_map(center=center, zoom=10, tile_url=tile_url, attribution=attribution)
     figure.layers.append(
         {
-            "type": "cells",
+            "type": "grid",
             "name": _("Distance to the nearest open station"),
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": geometry,
-                    "properties": {"colour": band_colour(metres), "metres": round(metres)},
-                }
-                for geometry, metres in cells
+            "url": layer_url,
+            "bands": [
+                [None if limit == math.inf else limit, colour] for limit, colour in COVERAGE_BANDS
             ],
         }
     )

@@ -88,15 +88,6 @@ def on_tiles(lon: float, lat: float) -> tuple[float, float]:
     return y, x
 
 
-def polygon_on_tiles(geometry: dict) -> dict:
-    """A GeoJSON polygon in the tiles' coordinate system (GeoJSON order: lon, lat)."""
-    crs = settings.YIZHAN_TILE_CRS
-    if crs == Crs.WGS84:
-        return geometry
-    rings = [[list(from_wgs84(x, y, crs)) for x, y in ring] for ring in geometry["coordinates"]]
-    return {"type": geometry["type"], "coordinates": rings}
-
-
 def worker_figure() -> MapSpec:
     """The worker map's empty map (its script fills it), and so the files it loads."""
     return base_map(center=SHENZHEN_CENTRE, zoom=13, **tiles())
@@ -585,19 +576,14 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
 
 
 def coverage_figures(latest: Job, city: str) -> dict[str, Any]:
-    """The map and figures of a finished coverage job, made once per job, tiles and language
-    and kept: anybody may ask for the page, and drawing a city's grid takes a third of a second
-    (the figures are the same for every visitor until the next job)."""
-    tile = f"{settings.YIZHAN_TILE_CRS}:{settings.YIZHAN_TILE_URL}"
-    key = f"pages:coverage:{latest.pk}:{tile}:{get_language()}"
+    """The figures of a finished coverage job, worked out once per job and language and kept
+    (the same for every visitor until the next job), and the map that loads the grid itself
+    from the API (a compact layer the browser keeps: not inlined in every page)."""
+    key = f"pages:coverage:{latest.pk}:{get_language()}"
     figures = cache.get(key)
     if figures is None:
         coverage = coverage_result(latest)
-        place = place_of_city(city=city)
-        cells = [(polygon_on_tiles(cell), metres) for cell, metres in coverage.cells]
-        figure = coverage_map(center=on_tiles(place.lon, place.lat), cells=cells, **tiles())
         figures = {
-            "map": map_context(figure),
             "cell_m": round(coverage.cell_m),
             "area_share": round(100 * coverage.area_share_beyond(COVERAGE_TARGET_M), 1),
             "stations": coverage.stations,
@@ -606,4 +592,11 @@ def coverage_figures(latest: Job, city: str) -> dict[str, Any]:
             else 0,
         }
         cache.set(key, figures, timeout=settings.YIZHAN_COVERAGE_MAX_AGE_MINUTES * 60)
-    return figures
+    place = place_of_city(city=city)
+    layer = (
+        reverse("v1:stations-coverage")
+        + "?"
+        + urlencode({"city": city, "crs": settings.YIZHAN_TILE_CRS})
+    )
+    figure = coverage_map(center=on_tiles(place.lon, place.lat), layer_url=layer, **tiles())
+    return figures | {"map": map_context(figure)}

@@ -38,6 +38,7 @@ from core.apis import JOB, job_accepted
 from core.coordinates import to_wgs84
 from core.fields import CrsInput, LocalDateTimeField, point_echo, position_in_wgs84
 from core.localtime import LOCAL_TZ, local_iso
+from core.nearest import reach_within_cell_m
 from core.routers import reads_on_primary
 from core.throttles import AddressThrottle
 from stations.bulk import record_feature, registry_records
@@ -49,7 +50,13 @@ from stations.geojson import (
     json_response,
     station_feature,
 )
-from stations.jobs import export_of, export_path, map_cells_kept_fresh
+from stations.jobs import (
+    coverage_layer_text,
+    coverage_of,
+    export_of,
+    export_path,
+    map_cells_kept_fresh,
+)
 from stations.models import Amenity, Station
 from stations.permissions import IsStationManager
 from stations.selectors import (
@@ -66,6 +73,7 @@ from stations.selectors import (
 )
 from stations.serializers import (
     AmenityCodeField,
+    CoverageInput,
     DetailInput,
     MapInput,
     NearestInput,
@@ -130,19 +138,23 @@ class StationNearestApi(PublicApi):
             lon, lat = place.longitude, place.latitude
             query |= place_said(params["q"], place)
         moment, lang = params["at"], language()
+        radius_m, reach_m = params.get("radius_m"), snapped_reach_m(params, lon, lat)
         found = station_nearest_list(
             lon=lon,
             lat=lat,
             limit=params["limit"],
-            radius_m=params.get("radius_m"),
+            radius_m=radius_m and radius_m + reach_m,
             amenities=params["amenity"],
             kinds=params["kind"],
             open_moment=moment if params["open_now"] else None,
+            margin_m=2 * reach_m,
         )
         weather = weather_priority(params["mode"], lon=lon, lat=lat, moment=moment)
         if weather is not None:
             found = weather.ranked(found, params=params, lon=lon, lat=lat, moment=moment)
         query |= point_echo(lon, lat, crs)
+        if reach_m:
+            query |= {"cell": params["cell"], "cell_reach_m": round(reach_m, 1)}
         return json_response(
             {
                 "type": "FeatureCollection",
@@ -160,6 +172,23 @@ class StationNearestApi(PublicApi):
             },
             station_features(found, crs=crs, moment=moment, language=lang),
         )
+
+
+def snapped_reach_m(params: dict[str, Any], lon: float, lat: float) -> float:
+    """0, or for a position snapped to a grid (``cell``): how far from it the client may truly
+    be. Every station among the ``limit`` nearest of the true point is then within the
+    snapped point's ``limit``-th distance plus twice that (the triangle inequality, twice), so
+    the answer holds those and the client ranks them by its own position."""
+    cell = params.get("cell")
+    if cell is None:
+        return 0.0
+    crs = params.get("position_crs") or params["crs"]
+    corners = [
+        to_wgs84(params["lon"] + dx * cell / 2, params["lat"] + dy * cell / 2, crs)
+        for dx in (-1, 1)
+        for dy in (-1, 1)
+    ]
+    return reach_within_cell_m(lon, lat, corners)
 
 
 def place_said(q: str, place: Any) -> dict[str, Any]:
@@ -537,6 +566,27 @@ def export_changes_response(modified_after: dt.datetime, crs: str) -> HttpRespon
         )  # application/json, as the station list's answers (GEOJSON)
 
     return sync_answer(Station.objects.all(), modified_after, answer)
+
+
+class StationCoverageApi(PublicApi):
+    @extend_schema(
+        operation_id="stations_coverage",
+        summary="How far each part of a city is from the nearest open station (a grid)",
+        description="The latest grid a job computed for the city (computed_at; refreshing "
+        "while a newer one is made, after a station of the city changed or when it is older "
+        "than YIZHAN_COVERAGE_MAX_AGE_MINUTES): each cell as [west, south, metres] in crs, "
+        "its size in degrees; 202 with the job while the first one is made.",
+        parameters=[CoverageInput],
+        responses={200: OpenApiTypes.OBJECT, 202: JOB, 400: ERROR_400},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = validated(CoverageInput, request)
+        latest, refreshing = coverage_of(params["city"])
+        if latest is None:
+            return job_accepted(request, refreshing)
+        layer = coverage_layer_text(latest, params["crs"])
+        flag = "true" if refreshing is not None else "false"
+        return HttpResponse(f'{{"refreshing":{flag},{layer[1:]}', content_type="application/json")
 
 
 class StationExportApi(PublicApi):

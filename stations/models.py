@@ -178,6 +178,8 @@ class Station(models.Model):
             models.Index(fields=["city", "district"], name="station_city_district"),
             # the newest change, for the map cells' freshness (stations.jobs)
             models.Index(fields=["updated_at"], name="station_updated_at"),
+            # a city's latest change in one lookup: is its coverage map still true?
+            models.Index(fields=["city", "updated_at"], name="station_city_updated_at"),
             planar_knn_index("station_location_knn"),
         ]
         constraints = [

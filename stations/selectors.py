@@ -7,7 +7,6 @@ objects and prefetching three relations cost ten times the query itself."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -191,10 +190,12 @@ def station_nearest_list(
     kinds: Sequence[str] = (),
     open_moment: dt.datetime | None = None,
     cities: Sequence[str] = (),
+    margin_m: float = 0.0,
 ) -> list[StationRef]:
     """The ``limit`` stations nearest to (lon, lat) by geodesic distance (ties by code), each
     with ``distance_m``; exactly the brute-force answer, found through the GiST index
-    (:func:`core.nearest.nearest_rows`)."""
+    (:func:`core.nearest.nearest_rows`). With ``margin_m``, also every station within that many
+    metres beyond the ``limit``-th."""
     conditions = station_conditions(
         amenities=amenities, kinds=kinds, open_moment=open_moment, cities=cities
     )
@@ -207,6 +208,7 @@ def station_nearest_list(
         limit=limit,
         radius_m=radius_m,
         tie_break=lambda columns: (columns[1],),
+        margin_m=margin_m,
     )
     return [StationRef(pk, code, version, metres) for metres, pk, code, version in rows]
 
@@ -429,34 +431,43 @@ def station_history(*, code: str) -> QuerySet[StationChange]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """How far the parts of a city are from the nearest open station."""
+    """How far the parts of a city are from the nearest open station, on a grid of cells of
+    ``dx`` × ``dy`` degrees from (``west``, ``south``)."""
 
     cell_m: float
-    cells: list[tuple[dict, float]]
-    """(GeoJSON polygon, metres from its centre to the nearest open station)."""
+    west: float
+    south: float
+    dx: float
+    dy: float
+    cells: list[tuple[int, int, float]]
+    """(column, row, metres from the cell's centre to the nearest open station), for the
+    cells whose centre lies in the city."""
     stations: int
     isolated_stations: int
     """Open stations whose nearest other open station is farther than the target."""
 
     def area_share_beyond(self, metres: float) -> float:
-        return sum(d > metres for _, d in self.cells) / len(self.cells) if self.cells else 0.0
+        return sum(d > metres for *_, d in self.cells) / len(self.cells) if self.cells else 0.0
+
+    def bounds(self, column: int, row: int) -> tuple[float, float, float, float]:
+        """A cell's (west, south, east, north) in degrees."""
+        west, south = self.west + column * self.dx, self.south + row * self.dy
+        return west, south, west + self.dx, south + self.dy
 
 
 COVERAGE_SQL = """
-WITH city AS (SELECT ST_Union(boundary) AS g FROM stations_adminarea WHERE city = %(city)s),
-grid AS (
-    SELECT ST_MakeEnvelope(x, y, x + %(dx)s, y + %(dy)s, 4326) AS cell
-      FROM city,
-           generate_series(ST_XMin(g)::numeric, ST_XMax(g)::numeric, %(dx)s::numeric) AS x,
-           generate_series(ST_YMin(g)::numeric, ST_YMax(g)::numeric, %(dy)s::numeric) AS y
+WITH cells AS MATERIALIZED (
+    SELECT i, j, ST_SetSRID(ST_MakePoint(%(west)s + (i + 0.5) * %(dx)s,
+                                         %(south)s + (j + 0.5) * %(dy)s), 4326) AS centre
+      FROM generate_series(0, %(columns)s - 1) AS i, generate_series(0, %(rows)s - 1) AS j
 ),
-cells AS MATERIALIZED (
-    SELECT cell, ST_Centroid(cell) AS centre FROM grid
+inside AS MATERIALIZED (
+    SELECT i, j, centre FROM cells c
      WHERE EXISTS (SELECT 1 FROM stations_adminarea a
-                    WHERE a.city = %(city)s AND ST_Intersects(a.boundary, ST_Centroid(cell)))
+                    WHERE a.city = %(city)s AND ST_Intersects(a.boundary, c.centre))
 )
-SELECT ST_AsGeoJSON(c.cell, 6), nearest.metres
-  FROM cells c
+SELECT c.i, c.j, nearest.metres
+  FROM inside c
   CROSS JOIN LATERAL (
       SELECT min(ST_DistanceSpheroid(c.centre, k.location, %(spheroid)s)) AS metres
         FROM (SELECT s.location FROM stations_station s
@@ -487,27 +498,33 @@ def station_coverage(*, city: str, target_m: float = 1000, max_cells: int = 4000
     a map's colours, not the exact nearest-station query (``station_nearest_list``)."""
     with read_connection().cursor() as cursor:
         cursor.execute(
-            "SELECT ST_Area(g::geography), ST_Y(ST_Centroid(g)) FROM"
-            " (SELECT ST_Union(boundary) AS g FROM stations_adminarea WHERE city = %s) city",
+            "SELECT ST_Area(g::geography), ST_Y(ST_Centroid(g)), ST_XMin(g), ST_YMin(g),"
+            " ST_XMax(g), ST_YMax(g)"
+            " FROM (SELECT ST_Union(boundary) AS g FROM stations_adminarea WHERE city = %s) city",
             [city],
         )
-        area_m2, lat = cursor.fetchone()
+        area_m2, lat, west, south, east, north = cursor.fetchone()
         if area_m2 is None:
-            return Coverage(0, [], 0, 0)
+            return Coverage(0, 0, 0, 0, 0, [], 0, 0)
         cell_m = max(250.0, math.sqrt(area_m2 / max_cells))
+        dx, dy = cell_m / (111_320.0 * math.cos(math.radians(lat))), cell_m / 110_574.0
         params = {
             "city": city,
-            "dx": cell_m / (111_320.0 * math.cos(math.radians(lat))),
-            "dy": cell_m / 110_574.0,
+            "west": west,
+            "south": south,
+            "dx": dx,
+            "dy": dy,
+            "columns": math.ceil((east - west) / dx),
+            "rows": math.ceil((north - south) / dy),
             "spheroid": WGS84_SPHEROID,
             "target": target_m,
             "open": Station.Status.OPEN.value,
         }
         cursor.execute(COVERAGE_SQL, params)
-        cells = [(json.loads(geometry), metres) for geometry, metres in cursor.fetchall()]
+        cells = cursor.fetchall()
         cursor.execute(ISOLATED_SQL, params)
         stations, isolated = cursor.fetchone()
-    return Coverage(cell_m, cells, stations, isolated)
+    return Coverage(cell_m, west, south, dx, dy, cells, stations, isolated)
 
 
 def synthetic_stations_present() -> bool:

@@ -18,6 +18,7 @@ from core.fields import (
     CatalogueCodesField,
     CommaSeparatedListField,
     CrsField,
+    CrsInput,
     LocalDateTimeField,
     PositionCrsField,
     has_position,
@@ -53,6 +54,9 @@ class StationFilterInput(serializers.Serializer):
     kind = KindsField(required=False, default=list)
 
 
+MIN_CELL_DEGREES, MAX_CELL_DEGREES = 0.0001, 0.01  # ≈11 m to ≈1.1 km of latitude
+
+
 class NearestInput(StationFilterInput):
     position_crs = PositionCrsField()
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
@@ -79,13 +83,44 @@ class NearestInput(StationFilterInput):
         ),
     )
 
+    cell = serializers.FloatField(
+        required=False,
+        min_value=MIN_CELL_DEGREES,
+        max_value=MAX_CELL_DEGREES,
+        help_text=_(
+            "For answers a shared cache can keep: lat and lon rounded to multiples of this many "
+            "degrees (0.0001–0.01). The answer then holds every station that could be among "
+            "the `limit` nearest (within radius_m) of any point of that cell, for the client "
+            "to rank by its true position. Needs mode=off."
+        ),
+    )
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not has_position(attrs) and not attrs.get("q"):
             raise serializers.ValidationError(
                 {"lat": [_("Give lat and lon, or q (an address or place name).")]}
             )
+        if "cell" in attrs:
+            validate_cell(attrs)
         attrs.setdefault("at", timezone.now())
         return attrs
+
+
+def validate_cell(attrs: dict[str, Any]) -> None:
+    """A snapped position: lat and lon on the cell's grid, distance order only."""
+    cell = attrs["cell"]
+    if "lat" not in attrs:
+        raise serializers.ValidationError({"cell": [_("Give lat and lon with cell, not q.")]})
+    if attrs["mode"] != "off":
+        raise serializers.ValidationError(
+            {"mode": [_("With cell, give mode=off: the heat and cold rankings are for one point.")]}
+        )
+    for name in ("lat", "lon"):
+        steps = attrs[name] / cell
+        if abs(steps - round(steps)) > 1e-6:
+            raise serializers.ValidationError(
+                {name: [_("Round to a multiple of cell (%s degrees).") % cell]}
+            )
 
 
 class BboxField(serializers.CharField):
@@ -325,3 +360,12 @@ class CityField(serializers.CharField):
                 % {"city": city, "cities": "、".join(cities)}
             )
         return city
+
+
+class CoverageInput(CrsInput):
+    city = serializers.CharField(max_length=50, help_text=_("A city with boundaries: 深圳市."))
+
+    def validate_city(self, value: str) -> str:
+        if value not in known_cities():
+            raise serializers.ValidationError(_("No boundaries for the city “%s”.") % value)
+        return value

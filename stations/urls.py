@@ -6,6 +6,7 @@ from stations.apis import (
     AmenityListApi,
     StationAmenitiesApi,
     StationAmenityApi,
+    StationCoverageApi,
     StationDetailApi,
     StationExportApi,
     StationHistoryApi,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("stations/stale/", StationStaleApi.as_view(), name="stations-stale"),
     path("stations/map/", StationMapApi.as_view(), name="stations-map"),
     path("stations/export.geojson", StationExportApi.as_view(), name="stations-export"),
+    path("stations/coverage/", StationCoverageApi.as_view(), name="stations-coverage"),
     path("stations/<slug:code>/", StationDetailApi.as_view(), name="station-detail"),
     path(
         "stations/<slug:code>/amenities/",

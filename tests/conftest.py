@@ -11,6 +11,7 @@ from django.utils import translation
 
 from core.catalogues import KeptCatalogue
 from core.jobs import job_run
+from core.lru import LruCache
 from core.models import Job
 from stations.demo_data import LoadReport, demo_data_load
 from stations.models import (
@@ -106,13 +107,17 @@ def first_language():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Throttle counters, kept catalogues (and anything else cached) do not leak from one test
-    to the next, whose database has rolled back."""
+    """Throttle counters, kept catalogues, encoded stations and events (and anything else
+    cached) do not leak from one test to the next, whose database has rolled back: restoring
+    the demo data sets the id sequences back, so another test's rows can come with the ids of
+    rows already encoded."""
     cache.clear()
     KeptCatalogue.clear_all()
+    LruCache.clear_all()
     yield
     cache.clear()
     KeptCatalogue.clear_all()
+    LruCache.clear_all()
 
 
 @pytest.fixture

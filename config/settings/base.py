@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "core.middleware.DatabaseFaultMiddleware",
     "core.routers.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.language.ApiLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -75,7 +75,39 @@ def test_the_nearest_answer_names_its_moment_so_it_carries_no_content_tag(statio
     answer = Client().get(NEAREST)
     assert "ETag" not in answer
     assert answer["Cache-Control"] == "public, max-age=60"
-    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in answer["Vary"].split(",")}
+
+
+def vary(answer) -> list[str]:
+    return [value.strip() for value in answer["Vary"].split(",")]
+
+
+@pytest.mark.parametrize(
+    "path", [NEAREST, MAP, "/api/v1/checkups/upcoming/?lat=22.54&lon=113.94", "/api/v1/amenities/"]
+)
+def test_a_shared_cache_keeps_one_copy_per_language_and_encoding_whoever_asks(stations, path):
+    """Vary names only what the answer depends on: not Cookie, which differs for every client
+    and would leave a CDN nothing to share."""
+    answer = Client().get(path, HTTP_ACCEPT_ENCODING="gzip", HTTP_COOKIE="django_language=en")
+    assert vary(answer) == ["Accept-Language", "Accept-Encoding"]
+
+
+def test_the_api_speaks_the_language_of_accept_language_never_of_a_cookie(stations):
+    def spoken(**headers) -> tuple[str, str]:
+        answer = Client().get("/api/v1/stations/nearest/?lat=x&lon=114", **headers)
+        return answer["Content-Language"], answer.json()["errors"]["lat"][0]
+
+    chinese = spoken()
+    assert chinese[0] == "zh-hans" and not chinese[1].isascii()
+    assert spoken(HTTP_COOKIE="django_language=en") == chinese
+    english = spoken(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert english[0] == "en" and english[1].isascii()
+    assert spoken(HTTP_ACCEPT_LANGUAGE="fr, en;q=0.5") == english
+    assert spoken(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9,en;q=0.8") == chinese
+
+
+def test_pages_still_follow_the_language_switch_cookie(stations):
+    page = Client().get("/", HTTP_COOKIE="django_language=en")
+    assert page["Content-Language"] == "en"
 
 
 def test_a_station_keeps_its_version_as_etag_for_managers_writes(stations):

@@ -121,20 +121,23 @@ def test_server_drawn_maps_follow_the_tiles_coordinate_system(settings):
     assert "[22.54, 114.05]" not in gcj_page
 
 
-def test_coverage_cells_follow_the_tiles_coordinate_system(settings):
-    from core.coordinates import from_wgs84
-    from maps.views import polygon_on_tiles
+def test_the_coverage_page_loads_its_grid_in_the_tiles_coordinate_system(run_jobs, settings):
+    from django.contrib.gis.geos import Point
 
-    cell = {"type": "Polygon", "coordinates": [[[114.0, 22.5], [114.01, 22.5], [114.0, 22.51]]]}
-    settings.YIZHAN_TILE_CRS = "wgs84"
-    assert polygon_on_tiles(cell) == cell
+    from tests.stations.factories import AdminAreaFactory, StationFactory
+
+    AdminAreaFactory(city="深圳市", name="福田区")
+    StationFactory(city="深圳市", location=Point(114.0, 22.5, srid=4326))
     settings.YIZHAN_TILE_CRS = "gcj02"
-    moved = polygon_on_tiles(cell)
-    assert moved["type"] == "Polygon"
-    assert moved["coordinates"] == [
-        [list(from_wgs84(x, y, "gcj02")) for x, y in cell["coordinates"][0]]
-    ]
-    assert moved["coordinates"][0][0] != [114.0, 22.5]  # ≈ 300 m away in Shenzhen
+    Client().get("/coverage/")
+    run_jobs()
+    html = Client().get("/coverage/").content.decode()
+    spec = json.loads(re.search(r'id="map-spec"[^>]*>(.*?)</script>', html, re.S).group(1))
+    (layer,) = spec["layers"]
+    assert layer["type"] == "grid" and "crs=gcj02" in layer["url"]
+    assert len(html) < 20_000  # the grid is not in the page: the browser keeps it apart
+    grid = Client().get(layer["url"]).json()
+    assert grid["cells"] and grid["computed_at"].endswith("+08:00")
 
 
 def test_the_coverage_page_is_rate_limited_per_address():

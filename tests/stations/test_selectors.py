@@ -302,14 +302,14 @@ def test_coverage_grid_distances_and_isolated_stations():
 
     coverage = station_coverage(city="测试市", target_m=1000, max_cells=100)
     assert 60 <= len(coverage.cells) <= 120
-    for polygon, metres in coverage.cells:
-        xs = [x for x, _ in polygon["coordinates"][0]]
-        ys = [y for _, y in polygon["coordinates"][0]]
-        lon, lat = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    for column, row, metres in coverage.cells:
+        west, south, east, north = coverage.bounds(column, row)
+        assert 114.00 <= (west + east) / 2 <= 114.04 and 22.50 <= (south + north) / 2 <= 22.54
+        lon, lat = (west + east) / 2, (south + north) / 2
         exact = min(
             Geodesic.WGS84.Inverse(lat, lon, y, x)["s12"]
             for x, y in [(114.005, 22.505), (114.035, 22.535)]  # the closed one never counts
         )
-        assert metres == pytest.approx(exact, abs=0.2)  # the cell is shown to 1e-6°
+        assert metres == pytest.approx(exact, abs=0.01)
     assert 0.3 < coverage.area_share_beyond(1000) < 1
     assert (coverage.stations, coverage.isolated_stations) == (2, 2)  # ≈4.6 km apart

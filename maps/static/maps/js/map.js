@@ -40,10 +40,30 @@
     heat(layer) {
       return L.heatLayer(layer.points, { radius: 30, blur: 20, minOpacity: 0.3 });
     },
-    cells(layer) {
-      return L.geoJSON(layer.features, {
-        style: (feature) => ({ fillColor: feature.properties.colour, fillOpacity: 0.45, weight: 0 }),
-      });
+    // A coverage grid, loaded from the API (a compact layer the browser keeps and revalidates)
+    // and drawn on one canvas: [west, south, metres] per cell, coloured by the layer's bands.
+    grid(layer) {
+      const group = L.featureGroup();
+      const renderer = L.canvas({ padding: 0.5 });
+      const colour = (metres) => layer.bands.find(([limit]) => limit === null || metres <= limit)[1];
+      const box = document.getElementById("map");
+      fetch(layer.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => (response.status === 200 ? response.json() : Promise.reject(response.status)))
+        .then((body) => {
+          const [dx, dy] = body.size;
+          for (const [west, south, metres] of body.cells) {
+            L.rectangle([[south, west], [south + dy, west + dx]], {
+              renderer, stroke: false, fillColor: colour(metres), fillOpacity: 0.45, interactive: false,
+            }).addTo(group);
+          }
+          box.dataset.drawn = String(body.cells.length);
+          performance.mark("coverage-drawn");
+        })
+        .catch(() => {
+          const failed = document.getElementById("layer-failed");
+          if (failed) failed.hidden = false;
+        });
+      return group;
     },
   };
 
