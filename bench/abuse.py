@@ -54,13 +54,14 @@ TARGET_SHARE = 0.8
 
 
 def demo_database() -> str:
-    """The demo data in its own database (made once; migrations applied every time)."""
+    """The demo data in its own database (made once; migrations applied every time): the
+    stations and the benefit schemes (the eligibility case needs schemes to assess)."""
     url = bench_url(0).removesuffix("_bench_0") + "_bench_demo"
     server = try_connect(url, "postgres")
     ensure_database(server, url)
     server.close()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
-    for command in (["migrate", "-v", "0"], ["load_demo_data"]):
+    for command in (["migrate", "-v", "0"], ["load_demo_data"], ["load_demo_benefits"]):
         subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
     # pages are served as in production, from the collected static files and their manifest
     collect = [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"]

@@ -4,18 +4,27 @@ Fast to write and index-driven, but not exact: planar degrees are not metres."""
 
 from __future__ import annotations
 
-from django.contrib.gis.db.models.functions import GeometryDistance
-from django.contrib.gis.geos import Point
+from django.contrib.gis.db.models.functions import GeometryDistance, SnapToGrid
+from django.contrib.gis.geos import Point, Polygon
+from django.db.models import Avg, Count
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from core.api import validated
+from core.localtime import local_today
+from services.benefits.eligibility import Worker
+from services.benefits.models import BenefitScheme, Occupation
+from services.benefits.selectors import assess
+from services.benefits.serializers import EligibleInput
 from services.checkups.models import CheckupEvent
 from services.checkups.serializers import UpcomingInput
 from stations.conditions import filter_queryset, station_conditions
-from stations.models import Station
-from stations.serializers import NearestInput
+from stations.models import AdminArea, PointX, PointY, Station
+from stations.selectors import regions_cities
+from stations.serializers import MapInput, NearestInput
 
 
 class StationFeatureSerializer(GeoFeatureModelSerializer):
@@ -73,3 +82,83 @@ class TextbookUpcomingApi(ListAPIView):
             .annotate(distance=GeometryDistance("location", point))
             .order_by("distance")[: data["limit"]]
         )
+
+
+class ClaimPointSerializer(GeoFeatureModelSerializer):
+    distance = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Station
+        geo_field = "location"
+        fields = ["code", "name", "kind", "address", "phone", "distance"]
+
+
+class SchemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BenefitScheme
+        fields = ["code", "name", "name_en", "operator", "region_level", "region_name"]
+
+
+class TextbookEligibleApi(APIView):
+    """The same rules (``assess``), the textbook way round them: the district, the schemes and
+    their occupations read by the ORM on every request, then one nearest query per covering
+    scheme (ORM ``<->`` order) and DRF serializers."""
+
+    def get(self, request):
+        data = validated(EligibleInput, request)
+        point = Point(data["lon"], data["lat"], srid=4326)
+        area = AdminArea.objects.filter(boundary__covers=point).first()
+        occupation = Occupation.objects.get(code=data["occupation"])
+        worker = Worker(
+            occupation=occupation.code,
+            union_member=data["union_member"],
+            months_in_occupation=data.get("months_in_occupation"),
+            age=data.get("age"),
+            province=area and area.province,
+            city=area and area.city,
+            district=area and area.name,
+            district_code=area and area.code,
+            today=local_today(),
+        )
+        schemes = list(BenefitScheme.objects.prefetch_related("occupations"))
+        names = {o.code: o.name for s in schemes for o in s.occupations.all()}
+        covered, others = [], []
+        for assessment in assess(schemes, worker, names):
+            scheme = assessment.scheme
+            if not assessment.covers:
+                others.append(SchemeSerializer(scheme).data)
+                continue
+            cities = regions_cities([(scheme.region_level, scheme.region_name)])
+            stations = Station.objects.filter(kind__in=scheme.claim_point_kinds)
+            if wanted := cities[(scheme.region_level, scheme.region_name)]:
+                stations = stations.filter(city__in=wanted)
+            nearest = stations.annotate(distance=GeometryDistance("location", point))
+            claim_points = ClaimPointSerializer(nearest.order_by("distance")[:3], many=True).data
+            covered.append(SchemeSerializer(scheme).data | {"claim_points": claim_points})
+        return Response({"covered": covered, "not_covered_yet": others})
+
+
+class TextbookMapApi(APIView):
+    """Stations in view clustered the textbook way: the ORM snaps every station in the box to
+    a grid of 64 screen pixels (``SnapToGrid``) and groups them, at every request."""
+
+    def get(self, request):
+        data = validated(MapInput, request)
+        box = Polygon.from_bbox(data["bbox"])
+        box.srid = 4326
+        cell = 360 / (256 * 2 ** data["zoom"]) * 64
+        groups = (
+            Station.objects.filter(location__intersects=box)
+            .annotate(cell=SnapToGrid("location", cell))
+            .values("cell")
+            .annotate(count=Count("id"), lon=Avg(PointX("location")), lat=Avg(PointY("location")))
+        )
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [group["lon"], group["lat"]]},
+                "properties": {"count": group["count"]},
+            }
+            for group in groups
+        ]
+        return Response({"type": "FeatureCollection", "features": features})

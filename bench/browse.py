@@ -37,6 +37,7 @@ SCREEN_PX = (390, 640)
 TARGET_RPS = 500
 TARGET_P50_MS = 10.0
 CHINA = (73.5, 18.2, 134.8, 53.6)
+MAP_PATH, TEXTBOOK_MAP_PATH = "/api/v1/stations/map/", "/bench/textbook/stations/map/"
 
 
 def viewport(lon: float, lat: float, zoom: int) -> str:
@@ -60,8 +61,7 @@ def views() -> dict[str, list[str]]:
 
     def paths(places, **extra: str) -> list[str]:
         return [
-            "/api/v1/stations/map/?"
-            + urlencode({"bbox": viewport(lon, lat, zoom), "zoom": zoom, **extra})
+            f"{MAP_PATH}?" + urlencode({"bbox": viewport(lon, lat, zoom), "zoom": zoom, **extra})
             for lon, lat, zoom in places
         ]
 
@@ -90,7 +90,23 @@ def browse_figures(url: str, workdir: Path) -> dict:
             warm_up(port, paths)
             runs = [wrk(port, paths_file, script, 2, DURATION_S) for _ in range(ROUNDS)]
             figures["views"][kind] = median_figure(runs)
+        figures["textbook_views"] = textbook_figures(port, workdir, script, figures["targeted"])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
+    return figures
+
+
+def textbook_figures(port: int, workdir: Path, script: Path, kinds: list[str]) -> dict:
+    """The same views from the textbook endpoint (bench/baseline.py), which groups every
+    station in view at every request: a short warm-up (it keeps nothing to warm), and wrk
+    waiting up to a minute for an answer (a national view at 1M groups most of the registry)."""
+    figures = {}
+    for kind in kinds:
+        paths = [path.replace(MAP_PATH, TEXTBOOK_MAP_PATH) for path in views()[kind]]
+        paths_file = workdir / f"browse-textbook-{kind}.txt"
+        paths_file.write_text("\n".join(paths) + "\n")
+        warm_up(port, paths[:2])
+        runs = [wrk(port, paths_file, script, 2, DURATION_S, timeout_s=60) for _ in range(ROUNDS)]
+        figures[kind] = median_figure(runs)
     return figures
