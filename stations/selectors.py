@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.db.models import Union
 from django.contrib.gis.db.models.functions import PointOnSurface
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import Polygon
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Avg, Count, Min, Q, QuerySet
 from django.db.models.functions import Greatest
@@ -545,13 +545,20 @@ class Place:
     """The county's adcode (None for a city)."""
 
 
+# SQL by hand: the same ORM query cost 0.51 ms a call against 0.14 ms (1,000 points, demo
+# data), a sixth of an eligibility answer, which asks it every time.
+PLACE_AT_SQL = f"""
+SELECT province, city, name, code FROM {AdminArea._meta.db_table}
+ WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326))
+ ORDER BY id LIMIT 1
+"""
+
+
 def place_at(*, lon: float, lat: float) -> Place | None:
     """The district containing the point, or None outside every boundary yizhan has."""
-    area = (
-        AdminArea.objects.filter(boundary__covers=Point(lon, lat, srid=4326))
-        .values_list("province", "city", "name", "code")
-        .first()
-    )
+    with read_connection().cursor() as cursor:
+        cursor.execute(PLACE_AT_SQL, [lon, lat])
+        area = cursor.fetchone()
     if area is None:
         return None
     province, city, district, code = area
