@@ -7,6 +7,9 @@ from __future__ import annotations
 from django.contrib.gis.db.models.functions import GeometryDistance, SnapToGrid
 from django.contrib.gis.geos import Point, Polygon
 from django.db.models import Avg, Count
+from django.http import HttpResponse
+from django.templatetags.static import static
+from django.utils.html import json_script
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -15,6 +18,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from core.api import validated
 from core.localtime import local_today
+from maps.builders import COVERAGE_BANDS, LEAFLET_CSS, LEAFLET_JS
 from services.benefits.eligibility import Worker
 from services.benefits.models import BenefitScheme, Occupation
 from services.benefits.selectors import assess
@@ -23,7 +27,7 @@ from services.checkups.models import CheckupEvent
 from services.checkups.serializers import UpcomingInput
 from stations.conditions import filter_queryset, station_conditions
 from stations.models import AdminArea, PointX, PointY, Station
-from stations.selectors import regions_cities
+from stations.selectors import regions_cities, station_coverage
 from stations.serializers import MapInput, NearestInput
 
 
@@ -162,3 +166,39 @@ class TextbookMapApi(APIView):
             for group in groups
         ]
         return Response({"type": "FeatureCollection", "features": features})
+
+
+TEXTBOOK_COVERAGE_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>coverage</title>
+<link rel="stylesheet" href="{css}"></head>
+<body><div id="map"></div>{cells}
+<script src="{leaflet}"></script><script src="{script}"></script></body></html>"""
+
+
+def textbook_coverage_page(request):
+    """A city's coverage the textbook way: the grid computed for the request and every cell
+    inlined in the page as a GeoJSON polygon (what yizhan's page did before its grid became a
+    job's result and a layer the browser keeps)."""
+    coverage = station_coverage(city=request.GET.get("city", "深圳市"))
+    features = []
+    for column, row, metres in coverage.cells:
+        west, south, east, north = coverage.bounds(column, row)
+        ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {"colour": band_colour(metres), "metres": round(metres)},
+            }
+        )
+    page = TEXTBOOK_COVERAGE_PAGE.format(
+        css=static(LEAFLET_CSS),
+        leaflet=static(LEAFLET_JS),
+        script=static("bench/textbook_coverage.js"),
+        cells=json_script({"type": "FeatureCollection", "features": features}, "cells"),
+    )
+    return HttpResponse(page)
+
+
+def band_colour(metres: float) -> str:
+    return next(colour for limit, colour in COVERAGE_BANDS if metres <= limit)

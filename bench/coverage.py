@@ -8,7 +8,9 @@ browser: a first visit and a second (a new visit, the browser using what it kept
 answers' headers allow). For each: the time from the start of the navigation until the grid is
 drawn (the page's ``coverage-drawn`` mark) and the bytes transferred (the page's and every
 resource's ``transferSize``). Map tiles are refused: they are the user's browser's business.
-Target, second visit: drawn within ``TARGET_DRAWN_MS`` and at most ``TARGET_BYTES``."""
+Target, second visit: drawn within ``TARGET_DRAWN_MS`` and at most ``TARGET_BYTES``. The
+textbook page (bench/baseline.py: the grid computed for each request and inlined as GeoJSON
+polygons) is visited the same way, for the ratio."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]  # fmt: skip
 PAGE = "/coverage/?city=%E6%B7%B1%E5%9C%B3%E5%B8%82"  # 深圳市
+TEXTBOOK_PAGE = "/bench/textbook/coverage/?city=%E6%B7%B1%E5%9C%B3%E5%B8%82"
 TRANSFERRED = """() => {
   const entries = [...performance.getEntriesByType("navigation"),
                    ...performance.getEntriesByType("resource")];
@@ -34,7 +37,7 @@ TRANSFERRED = """() => {
 DRAWN = '() => performance.getEntriesByName("coverage-drawn")[0].startTime'
 
 
-def visits(port: int) -> list[dict]:
+def visits(port: int, page_path: str = PAGE) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     figures = []
@@ -43,8 +46,8 @@ def visits(port: int) -> list[dict]:
         context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
         page = context.new_page()
         for _ in range(2):
-            page.goto(f"http://127.0.0.1:{port}{PAGE}")
-            page.wait_for_selector("#map[data-drawn]", timeout=60_000)
+            page.goto(f"http://127.0.0.1:{port}{page_path}", timeout=120_000)
+            page.wait_for_selector("#map[data-drawn]", timeout=120_000)
             figures.append(
                 {
                     "drawn_ms": round(page.evaluate(DRAWN)),
@@ -65,8 +68,9 @@ def coverage_figures(databases: dict[str, str]) -> dict:
         server = start_gunicorn(url, port)
         try:
             first, second = visits(port)
+            textbook = visits(port, TEXTBOOK_PAGE)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait()
-        figures[name] = {"job": job, "first": first, "second": second}
+        figures[name] = {"job": job, "first": first, "second": second, "textbook": textbook}
     return figures

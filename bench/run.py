@@ -483,6 +483,7 @@ def coverage_target_lines(coverage: dict) -> list[str]:
     for name in ("demo data", "1M density"):
         figures = coverage[name]
         second, first, job = figures["second"], figures["first"], figures["job"]
+        textbook, slow = figures["textbook"][1], max(second["drawn_ms"], 1)
         lines.append(
             target_line(
                 f"coverage page of Shenzhen, {name}: second visit drawn ≤ "
@@ -492,7 +493,9 @@ def coverage_target_lines(coverage: dict) -> list[str]:
                 f"{second['drawn_ms']} ms, {second['bytes'] / 1000:.1f} KB (first visit "
                 f"{first['drawn_ms']} ms, {first['bytes'] / 1000:.1f} KB); {job['cells']:,} cells "
                 f"of {job['cell_m']} m, {job['stations']:,} stations, grid computed by its job "
-                f"in {job['job_s']} s",
+                f"in {job['job_s']} s; textbook second visit {textbook['drawn_ms']} ms, "
+                f"{textbook['bytes'] / 1000:.1f} KB ({textbook['drawn_ms'] / slow:.1f}× the "
+                f"time, {textbook['bytes'] / second['bytes']:.0f}× the bytes)",
             )
         )
     return lines

@@ -5,6 +5,7 @@ from bench.baseline import (
     TextbookMapApi,
     TextbookNearestApi,
     TextbookUpcomingApi,
+    textbook_coverage_page,
 )
 from config.urls import urlpatterns as yizhan_urlpatterns
 
@@ -13,5 +14,6 @@ urlpatterns = [
     path("bench/textbook/checkups/upcoming/", TextbookUpcomingApi.as_view()),
     path("bench/textbook/benefits/eligible/", TextbookEligibleApi.as_view()),
     path("bench/textbook/stations/map/", TextbookMapApi.as_view()),
+    path("bench/textbook/coverage/", textbook_coverage_page),
     *yizhan_urlpatterns,
 ]
