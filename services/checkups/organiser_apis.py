@@ -226,7 +226,11 @@ class EventAttendeesExportApi(OrganiserApi):
     @extend_schema(
         operation_id="organiser_event_attendees_export",
         summary="The attendee list as a spreadsheet (CSV or XLSX; phones masked)",
-        responses={(200, "text/csv"): OpenApiTypes.BINARY, **ORGANISER_ERRORS},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, TABLE_TYPES["xlsx"]): OpenApiTypes.BINARY,
+            **ORGANISER_ERRORS,
+        },
     )
     def get(self, request: Request, event_id: int, fmt: str) -> HttpResponse:
         event, attendees = event_day(event_id)
