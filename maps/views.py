@@ -583,6 +583,7 @@ def coverage_figures(latest: Job, city: str) -> dict[str, Any]:
     figures = cache.get(key)
     if figures is None:
         coverage = coverage_result(latest)
+        place = place_of_city(city=city)  # a union of the city's boundaries: once per job
         figures = {
             "cell_m": round(coverage.cell_m),
             "area_share": round(100 * coverage.area_share_beyond(COVERAGE_TARGET_M), 1),
@@ -590,13 +591,13 @@ def coverage_figures(latest: Job, city: str) -> dict[str, Any]:
             "isolated_share": round(100 * coverage.isolated_stations / coverage.stations, 1)
             if coverage.stations
             else 0,
+            "centre": (place.lon, place.lat),
         }
         cache.set(key, figures, timeout=settings.YIZHAN_COVERAGE_MAX_AGE_MINUTES * 60)
-    place = place_of_city(city=city)
     layer = (
         reverse("v1:stations-coverage")
         + "?"
         + urlencode({"city": city, "crs": settings.YIZHAN_TILE_CRS})
     )
-    figure = coverage_map(center=on_tiles(place.lon, place.lat), layer_url=layer, **tiles())
+    figure = coverage_map(center=on_tiles(*figures["centre"]), layer_url=layer, **tiles())
     return figures | {"map": map_context(figure)}

@@ -44,14 +44,12 @@ def fresh_or_refreshed(*, kind: str, key: str, parameters: dict, max_age: dt.tim
 
 
 def coverage_of(city: str) -> tuple[Job | None, Job | None]:
-    """The latest coverage of ``city`` (None when there is none, or of an older format) and
+    """The latest coverage of ``city`` (None when there is none) and
     the job computing a newer one: when that one is older than its setting allows, or a
     station of the city changed (opened, closed, moved, or anything else) or any station was
     removed since it began."""
-    key = f"{COVERAGE}:{city}"
+    key = f"{COVERAGE}:grid:{city}"  # ":grid": results of the compact form only
     latest = job_latest(key=key)
-    if latest is not None and "grid" not in latest.result:
-        latest = None  # computed before the grid was kept compact: compute it again
     max_age = dt.timedelta(minutes=settings.YIZHAN_COVERAGE_MAX_AGE_MINUTES)
     fresh = latest is not None and latest.finished_at >= timezone.now() - max_age
     if fresh and not stations_changed_since(latest.started_at, city=city):
