@@ -1,6 +1,7 @@
 """WSGI entry point (gunicorn config.wsgi).
 
-Rate-limited clients that keep asking are refused before Django (``core.refusals``)."""
+Rate-limited clients that keep asking are refused before Django (``core.refusals``); anonymous
+reads of the API skip the session's middleware (``core.anonymous_reads``)."""
 
 import os
 
@@ -10,6 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 django_application = get_wsgi_application()
 
-from core.refusals import RefusalMemo  # noqa: E402  (needs the settings loaded above)
+from core.anonymous_reads import AnonymousApiReads  # noqa: E402  (needs the settings above)
+from core.refusals import RefusalMemo  # noqa: E402
 
-application = RefusalMemo(django_application)
+application = RefusalMemo(AnonymousApiReads(django_application))

@@ -58,6 +58,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Layers that only matter to a request with a session: anonymous GETs of the API skip them
+# (core.anonymous_reads).
+YIZHAN_SESSION_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+
 # Only the admin shows messages; kept in its session rather than a signed cookie, whose signer
 # every request would otherwise build.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

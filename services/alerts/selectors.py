@@ -62,8 +62,11 @@ def alerts_in_force(now: dt.datetime) -> list[AlertArea]:
 def alerts_at(*, lon: float, lat: float, now: dt.datetime) -> list[WeatherAlert]:
     """The warnings in force at (lon, lat) now — by their polygon or one of their districts —
     most severe first, then the latest."""
+    areas = alerts_in_force(now)
+    if not areas:  # the common case, on every nearest request: no GEOS point (≈10% of its CPU)
+        return []
     point = Point(lon, lat, srid=4326)
-    found = [a.alert for a in alerts_in_force(now) if a.area.covers(point)]
+    found = [a.alert for a in areas if a.area.covers(point)]
     return sorted(found, key=lambda a: (-LEVEL_ORDER.index(a.level), -a.sent.timestamp()))
 
 
