@@ -3,15 +3,12 @@ with credentials, any write and every page go the full way."""
 
 from __future__ import annotations
 
-from wsgiref.util import setup_testing_defaults
-
 import pytest
 from django.conf import settings
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import Client
 
 from core.anonymous_reads import AnonymousApiReads
+from tests.core.wsgi import call, environ
 from tests.stations.factories import StationFactory, manager_of
 
 NEAREST = "/api/v1/stations/nearest/"
@@ -30,36 +27,10 @@ class Recording:
         return []
 
 
-def environ(path: str = NEAREST, method: str = "GET", **extra) -> dict:
-    values = {"PATH_INFO": path, "REQUEST_METHOD": method, **extra}
-    setup_testing_defaults(values)
-    return values
-
-
-def call(app, values: dict) -> tuple[str, dict[str, str], bytes]:
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer.update(status=status, headers=dict(headers))
-
-    body = app(values, start_response)
-    try:
-        return answer["status"], answer["headers"], b"".join(body)
-    finally:
-        getattr(body, "close", lambda: None)()
-
-
 @pytest.fixture
-def served():
-    """The application as gunicorn serves it, less the refusal memo (with the test's own
-    database connection, as Django's test client does)."""
-    from config.wsgi import application
-
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield application.application
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
+def served(served):
+    """The application gunicorn serves, inside its refusal memo."""
+    return served.application
 
 
 @pytest.mark.parametrize(

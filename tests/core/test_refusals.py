@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from wsgiref.util import setup_testing_defaults
-
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from core import refusals
 from core.refusals import RefusalMemo
+from tests.core import wsgi
+from tests.core.wsgi import call
 
 
 class Clock:
@@ -41,19 +39,7 @@ class Limited:
 
 
 def environ(path: str = "/coverage/", address: str = "203.0.113.5", **extra) -> dict:
-    values = {"PATH_INFO": path, "REMOTE_ADDR": address, "REQUEST_METHOD": "GET", **extra}
-    setup_testing_defaults(values)
-    return values
-
-
-def call(app, values: dict) -> tuple[str, dict[str, str], bytes]:
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer.update(status=status, headers=dict(headers))
-
-    body = b"".join(app(values, start_response))
-    return answer["status"], answer["headers"], body
+    return wsgi.environ(path, REMOTE_ADDR=address, **extra)
 
 
 def test_a_refused_client_is_refused_again_without_reaching_the_application():
@@ -104,19 +90,6 @@ def test_memory_is_bounded(monkeypatch):
     clock.now += 61  # all expired: dropped to make room
     call(app, environ("/p9/"))
     assert list(app.refusals) == [("203.0.113.5", "GET", "/p9/")]
-
-
-@pytest.fixture
-def served():
-    """The production WSGI application, called as gunicorn calls it (the test keeps its
-    database connection, as Django's test client does)."""
-    from config.wsgi import application
-
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield application
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.mark.django_db
