@@ -136,6 +136,21 @@ def held_lock(job):
     return other
 
 
+def died(worker) -> None:
+    """Close the worker's connection and wait until its server session holds no lock: the
+    server lets go of them a moment after the client hangs up (pg_locks is live, unlike
+    pg_stat_activity, which a transaction sees as it was when first read)."""
+    pid = worker.get_backend_pid()
+    worker.close()
+    with connection.cursor() as cursor:
+        for _ in range(100):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s", [pid])
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"session {pid} still holds locks 5 s after its client closed it")
+
+
 @pytest.mark.django_db
 def test_a_running_job_whose_worker_died_is_started_again():
     """A worker killed mid-job left it "running" with nobody to finish it: the coverage page
@@ -146,7 +161,7 @@ def test_a_running_job_whose_worker_died_is_started_again():
     try:
         assert job_start(kind="test", key="same", parameters={}).pk == first.pk  # alive
     finally:
-        worker.close()  # the worker dies: its session, and the lock, go with it
+        died(worker)  # the worker dies: its session, and the lock, go with it
     with translation.override("en"):
         again = job_start(kind="test", key="same", parameters={})
     assert again.pk != first.pk and again.status == Job.Status.QUEUED
