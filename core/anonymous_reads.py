@@ -17,8 +17,9 @@ from collections.abc import Callable, Collection, Iterable
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
-WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
-API_PREFIX = "/api/v1/"
+from core.refusals import WsgiApp
+
+API_V1_PREFIX = "/api/v1/"  # not the docs and schema under /api/: pages, with the full chain
 
 
 def handler_without(skipped: Collection[str]) -> WSGIHandler:
@@ -47,7 +48,7 @@ class AnonymousApiReads:
         the session's sends the request the full way, which is always right."""
         return (
             environ.get("REQUEST_METHOD") in ("GET", "HEAD")
-            and environ.get("PATH_INFO", "").startswith(API_PREFIX)
+            and environ.get("PATH_INFO", "").startswith(API_V1_PREFIX)
             and "HTTP_AUTHORIZATION" not in environ
             and self.session_cookie not in environ.get("HTTP_COOKIE", "")
         )
