@@ -22,6 +22,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from core.quick_query import QuickQuery
 from core.roles import IsOrganiser
 from core.transfer import mark_public
 
@@ -134,18 +135,18 @@ def language() -> str:
 
 
 @functools.cache
-def _input_serializer(
-    serializer_class: type[serializers.Serializer], language: str
-) -> serializers.Serializer:
+def _query_reader(serializer_class: type[serializers.Serializer], language: str) -> QuickQuery:
     """One instance per input class and language, reused: instantiating a serializer deep-copies
     its fields, which cost more than the nearest query, and ``run_validation`` keeps no state on
     the instance. Per language because validators format their messages once (``lazy_format``)."""
-    return serializer_class()
+    return QuickQuery(serializer_class())
 
 
 def validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """Validate the query string; list fields get every value of a repeated parameter."""
-    serializer = _input_serializer(serializer_class, language())
+    """Validate the query string; list fields get every value of a repeated parameter. Plainly
+    written queries are read quickly (:mod:`core.quick_query`), the rest by the serializer."""
+    quick = _query_reader(serializer_class, language())
+    serializer = quick.serializer
     params = request.query_params
     query = {
         key: params.getlist(key)
@@ -153,7 +154,8 @@ def validated(serializer_class: type[serializers.Serializer], request: Request) 
         else params[key]
         for key in params
     }
-    return serializer.run_validation(query)
+    values = quick.validated(query)
+    return serializer.run_validation(query) if values is None else values
 
 
 def validated_body(
