@@ -2,7 +2,7 @@
 # Both install whatever is missing first and are quick the second time.
 
 # Debian's own CPython 3.11 where there is one: a statically linked, optimised build that ran
-# the nearest-station request ≈16% cheaper than a plain source build such as pyenv's (gunicorn
+# the nearest-station request ≈16% cheaper than a plain source build such as pyenv's (server
 # CPU per request 1,070 -> 903 µs, bench database of 1M stations); else python3 from PATH.
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3)
 VENV := .venv
@@ -15,7 +15,7 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4;
 
 .PHONY: run dev test setup lint format demo-data messages bench audit load-demo
 
-# gunicorn with the production settings (over plain HTTP on 127.0.0.1:8000) and the job worker.
+# uWSGI with the production settings (over plain HTTP on 127.0.0.1:8000) and the job worker.
 run: load-demo
 	scripts/serve.sh $(PY) production
 

@@ -3,10 +3,10 @@ the expensive URLs (a city's coverage map, the whole-registry export).
 
 Run alone, it writes its figures to ``bench/results/abuse.json``.
 
-On the demo data (database ``<name>_bench_demo``), one gunicorn as in the other cases (2 sync
-workers, production settings) and the job worker: the nearest endpoint under ``wrk`` (2
+On the demo data (database ``<name>_bench_demo``), one server as in the other cases (uWSGI, 2
+processes, production settings) and the job worker: the nearest endpoint under ``wrk`` (2
 connections) alone, then while two clients loop on each expensive URL, each figure the median
-of 3 runs of 5 s, in one run. Twice: gunicorn alone, and behind nginx as deployed
+of 3 runs of 5 s, in one run. Twice: the server alone, and behind nginx as deployed
 (deploy/nginx.conf, which refuses floods on those URLs before they reach Python). Target,
 behind nginx: with the hammering, at least 80% of the throughput without. Run alone:
 ``.venv/bin/python bench/abuse.py``."""
@@ -43,7 +43,7 @@ from bench.run import (  # noqa: E402
     production_env,
     query_points,
     say,
-    start_gunicorn,
+    start_server,
     warm_up,
     wrk,
 )
@@ -137,7 +137,7 @@ def hammered_requests(clients: list[subprocess.Popen]) -> dict[str, dict[str, in
 
 
 def start_nginx(workdir: Path, upstream_port: int) -> tuple[subprocess.Popen, int]:
-    """deploy/nginx.conf in front of gunicorn on ``upstream_port``, as a plain process."""
+    """deploy/nginx.conf in front of the server on ``upstream_port``, as a plain process."""
     port = free_port()
     config = (ROOT / "deploy" / "nginx.conf").read_text()
     for field, value in {"prefix": workdir, "port": port, "upstream_port": upstream_port}.items():
@@ -160,17 +160,17 @@ def abuse_figures() -> dict:
             apt_install([package], "the abuse case of the benchmark")
     url = demo_database()
     return {
-        "gunicorn": topology_figures(url, behind_nginx=False),
+        "direct": topology_figures(url, behind_nginx=False),
         "nginx": topology_figures(url, behind_nginx=True),
         "target_share": TARGET_SHARE,
     }
 
 
 def topology_figures(url: str, behind_nginx: bool) -> dict:
-    """The figures with clients talking to gunicorn itself, or to nginx in front of it."""
+    """The figures with clients talking to the server itself, or to nginx in front of it."""
     upstream = free_port()
     trusted = {"YIZHAN_TRUSTED_PROXIES": "1" if behind_nginx else "0"}
-    server, worker = start_gunicorn(url, upstream, **trusted), start_worker(url)
+    server, worker = start_server(url, upstream, **trusted), start_worker(url)
     processes = [server, worker]
     try:
         with tempfile.TemporaryDirectory() as proxy_dir:

@@ -4,7 +4,7 @@ Three kinds of view, each on a phone's screen (390 × 640 px), 200 views each:
 - city: zoom 12 around the query points (half in Shenzhen), clusters from the stored cells;
 - city with a filter (an amenity): zoom 12 again, the matching stations counted when asked;
 - national: zoom 4 to 6 over China, clusters from the stored cells.
-One gunicorn as in the other cases (2 sync workers, production settings), warmed up, then
+One server as in the other cases (uWSGI, 2 processes, production settings), warmed up, then
 ``wrk`` at 2 connections, each figure the median of 3 runs of 5 s. Target, for the city and
 national views: at least ``TARGET_RPS`` requests a second with p50 at most ``TARGET_P50_MS``
 (a map that follows a finger must answer a pan well within what the network adds). Filtered
@@ -28,7 +28,7 @@ from bench.run import (
     free_port,
     median_figure,
     query_points,
-    start_gunicorn,
+    start_server,
     warm_up,
     wrk,
 )
@@ -76,7 +76,7 @@ def browse_figures(url: str, workdir: Path) -> dict:
     script = workdir / "paths.lua"
     script.write_text(WRK_SCRIPT)
     port = free_port()
-    server = start_gunicorn(url, port)
+    server = start_server(url, port)
     figures: dict = {
         "target_rps": TARGET_RPS,
         "target_p50_ms": TARGET_P50_MS,

@@ -6,7 +6,7 @@ mornings or afternoons, 5% cancelled, places partly booked) and kept while their
 seed match. Each request asks from the bench's Wednesday noon with the default window (30
 days: ≈16,000 events in it), at the same 1,000 query points as the stations' case. Figures:
 agreement with a brute-force oracle on 1,000 other points (bench/checkups_oracle.py), then the
-textbook endpoint and yizhan's, each in its own gunicorn, at 2 and 4 connections.
+textbook endpoint and yizhan's, each in its own server, at 2 and 4 connections.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 1M registry's density (≈100,000 stations in Shenzhen against the real city's 1,100).
 
 For each database: the grid computed afresh as the job queue would (bench/coverage_job.py,
-timed), gunicorn as in the other cases (production settings, whitenoise), then Debian's
+timed), the server as in the other cases (production settings, whitenoise), then Debian's
 Chromium through Playwright opens ``/coverage/?city=深圳市`` (1280 × 800) twice in one
 browser: a first visit and a second (a new visit, the browser using what it kept as the
 answers' headers allow). For each: the time from the start of the navigation until the grid is
@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import signal
 
-from bench.run import free_port, run_script, start_gunicorn
+from bench.run import free_port, run_script, start_server
 
 TARGET_DRAWN_MS = 1500
 TARGET_BYTES = 400_000
@@ -65,7 +65,7 @@ def coverage_figures(databases: dict[str, str]) -> dict:
     for name, url in databases.items():
         job = run_script("bench/coverage_job.py", url)
         port = free_port()
-        server = start_gunicorn(url, port)
+        server = start_server(url, port)
         try:
             first, second = visits(port)
             textbook = visits(port, TEXTBOOK_PAGE)

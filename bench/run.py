@@ -3,7 +3,7 @@ textbook stack, at 1,200 / 100,000 / 1,000,000 / 5,000,000 synthetic stations, i
 
 For each size: a database ``<name>_bench_<size>`` (generated once by bench/generate.py, reused
 while the generator version matches), database-side figures (bench/measure.py), and HTTP
-figures from ``wrk`` against gunicorn (2 sync workers, production settings, a fresh server per
+figures from ``wrk`` against uWSGI (2 processes, production settings, a fresh server per
 endpoint) for the textbook endpoint and yizhan's, plain / with an amenity / open now, at 2 and
 4 connections, each the median of 3 runs of 5 s. Query points
 are random, half in Shenzhen and half elsewhere in China. Writes bench/results/latest.json and
@@ -61,8 +61,8 @@ POINTS = 1_000
 ORACLE_SIZE = 100_000  # brute force scans every station for each point: 1,000 × 100,000
 DURATION_S = 5
 ROUNDS = 3  # runs per case; the figures are their medians
-# Before timing, every query point is requested this many times, 4 at once: with 2 gunicorn
-# workers, each has then served nearly every point (1 in 2^8 missed) — the steady state of a
+# Before timing, every query point is requested this many times, 4 at once: with 2 server
+# processes, each has then served nearly every point (1 in 2^8 missed) — the steady state of a
 # long-running server, whose workers have encoded the stations they serve.
 WARMUP_REQUESTS_PER_POINT = 8
 FULL_VARIANTS_FROM = 1_000_000  # smaller registries: plain queries only
@@ -221,21 +221,19 @@ def production_env(url: str) -> dict[str, str]:
     }
 
 
-def start_gunicorn(url: str, port: int, **settings: str) -> subprocess.Popen:
+def start_server(url: str, port: int, **settings: str) -> subprocess.Popen:
+    """The production server (uWSGI, config/uwsgi.ini) with 2 processes on ``port``."""
     env = {**production_env(url), **settings}
     command = [
-        PYTHON,
-        "-m",
-        "gunicorn",
-        "--config",
-        "config/gunicorn.py",
-        "config.wsgi",
-        "--workers",
-        "2",
-        "--bind",
+        str(Path(PYTHON).parent / "uwsgi"),
+        "--ini",
+        "config/uwsgi.ini",
+        "--http-socket",
         f"127.0.0.1:{port}",
+        "--processes",
+        "2",
     ]
-    log = (RESULTS / "gunicorn.log").open("a")
+    log = (RESULTS / "server.log").open("a")
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log
     )
@@ -245,7 +243,7 @@ def start_gunicorn(url: str, port: int, **settings: str) -> subprocess.Popen:
             return server
         except OSError:
             time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit("the server did not start")
 
 
 def to_ms(text: str) -> float:
@@ -303,14 +301,14 @@ def median_figure(runs: list[dict]) -> dict:
 def http_figures(
     url: str, points, workdir: Path, variants: dict, endpoints: dict = ENDPOINTS
 ) -> dict:
-    """Each endpoint in its own fresh gunicorn (as each would be deployed: neither pays for
+    """Each endpoint in its own fresh server (as each would be deployed: neither pays for
     the other's heap), warmed up per variant, then ROUNDS runs per connection count."""
     script = workdir / "paths.lua"
     script.write_text(WRK_SCRIPT)
     figures: dict = {}
     for endpoint, path in endpoints.items():
         port = free_port()
-        server = start_gunicorn(url, port)
+        server = start_server(url, port)
         try:
             for variant, extra in variants.items():
                 paths = [
@@ -430,13 +428,13 @@ def target_lines(results: dict) -> list[str]:
         lines.extend(coverage_target_lines(coverage))
     abuse = results.get("abuse")
     if abuse:
-        direct, proxied = abuse["gunicorn"], abuse["nginx"]
+        direct, proxied = abuse["direct"], abuse["nginx"]
         check(
             "nearest keeps ≥ 80% of its throughput while 4 clients hammer coverage and export"
             " (behind nginx, deploy/nginx.conf)",
             proxied["share"] >= abuse["target_share"],
             f"{proxied['nearest_hammered']['rps']} / {proxied['nearest_alone']['rps']} req/s = "
-            f"{proxied['share']:.0%}; gunicorn alone, no proxy: "
+            f"{proxied['share']:.0%}; uWSGI alone, no proxy: "
             f"{direct['nearest_hammered']['rps']} / {direct['nearest_alone']['rps']} req/s = "
             f"{direct['share']:.0%}",
         )
@@ -570,7 +568,7 @@ def main() -> None:
     oracle_points = query_points(POINTS, seed=2)
     started = time.perf_counter()
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "gunicorn.log").unlink(missing_ok=True)
+    (RESULTS / "server.log").unlink(missing_ok=True)
     results: dict = {
         "points": POINTS,
         "cpu_count": os.cpu_count(),
@@ -658,7 +656,7 @@ def readme_section(results: dict) -> None:
     _, tail = rest.split(end, 1)
     when = time.strftime("%Y-%m-%d")
     section = [
-        f"Measured {when}: {results['cpu_count']} CPUs (wrk, gunicorn's 2 workers and PostgreSQL "
+        f"Measured {when}: {results['cpu_count']} CPUs (wrk, uWSGI's 2 processes and PostgreSQL "
         f"share them), Python {results['python']}, {results['minutes']} min.",
         "",
         *target_lines(results),

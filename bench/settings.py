@@ -1,4 +1,4 @@
-"""Production settings, plus the textbook endpoint, for the benchmark's gunicorn."""
+"""Production settings, plus the textbook endpoint, for the benchmark's server."""
 
 from config.settings.production import *  # noqa: F403
 

@@ -1,7 +1,8 @@
-"""WSGI entry point (gunicorn config.wsgi).
+"""WSGI entry point (config/uwsgi.ini serves ``config.wsgi:application``).
 
 Rate-limited clients that keep asking are refused before Django (``core.refusals``); anonymous
-reads of the API skip the session's middleware (``core.anonymous_reads``)."""
+reads of the API skip the session's middleware (``core.anonymous_reads``); HEAD answers go
+without their body (``core.transfer``)."""
 
 import os
 
@@ -13,5 +14,8 @@ django_application = get_wsgi_application()
 
 from core.anonymous_reads import AnonymousApiReads  # noqa: E402  (needs the settings above)
 from core.refusals import RefusalMemo  # noqa: E402
+from core.transfer import HeadWithoutBody  # noqa: E402
 
-application = RefusalMemo(AnonymousApiReads(django_application))
+anonymous_reads = AnonymousApiReads(django_application)
+refusal_memo = RefusalMemo(anonymous_reads)
+application = HeadWithoutBody(refusal_memo)

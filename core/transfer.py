@@ -12,16 +12,20 @@ proxies for a short while, and revalidated for nothing.
   with zlib against 1,481 without gzip. Only answers to GET under ``/api/``:
   they hold no secret chosen by the client, so compression cannot leak one (BREACH); the
   pages, with their CSRF tokens, are never compressed here.
+- :class:`HeadWithoutBody`: the answer to a HEAD request is the GET's headers without its
+  body (RFC 9110 §9.3.2). Django leaves that to the server; uWSGI sends the body.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import patch_vary_headers
 from isal import isal_zlib
+
+from core.refusals import WsgiApp
 
 Middleware = Callable[[HttpRequest], HttpResponse]
 
@@ -87,3 +91,17 @@ def accepts_gzip(request: HttpRequest) -> bool:
             except ValueError:
                 return False
     return False
+
+
+class HeadWithoutBody:
+    """The WSGI application's answers, with no body for HEAD requests (config/wsgi.py)."""
+
+    def __init__(self, application: WsgiApp) -> None:
+        self.application = application
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        body = self.application(environ, start_response)
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return body
+        getattr(body, "close", lambda: None)()  # Django's request_finished; a file closed
+        return []

@@ -1,5 +1,5 @@
 """``make audit``: Lighthouse (npm, driving Debian's Chromium) on the pages workers use, served
-as in production (gunicorn, production settings, collected static files) from the demo data.
+as in production (uWSGI, production settings, collected static files) from the demo data.
 
 Installs what is missing (Node.js and npm from Debian; Lighthouse, pinned, under .audit/),
 prints a table and writes bench/results/lighthouse.json and lighthouse.md. Mobile form factor
@@ -51,8 +51,8 @@ def serve(env: dict[str, str]) -> subprocess.Popen:
     python = sys.executable
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True)
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi",
-         "--workers", "2", "--bind", f"127.0.0.1:{PORT}"],
+        [str(Path(python).parent / "uwsgi"), "--ini", "config/uwsgi.ini",
+         "--http-socket", f"127.0.0.1:{PORT}", "--processes", "2"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(50):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run` (production): gunicorn with the production settings over plain HTTP on loopback
+# `make run` (production): uWSGI (config/uwsgi.ini) with the production settings over plain HTTP on loopback
 # (config/settings/run.py), static files collected and served by whitenoise.
 # `make dev`: Django's auto-reloading development server (config/settings/local.py).
 # Both start the task queue's worker in the background (van-tour planning, coverage maps and
@@ -32,8 +32,13 @@ worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
 
 if [ "$MODE" = production ]; then
-    echo "yizhan: http://$BIND/ (gunicorn, production settings; Ctrl-C stops)"
-    "$PY" -m gunicorn --config config/gunicorn.py --bind "$BIND" config.wsgi
+    # Two processes per CPU and one more, at least 3 and at most 9: a slow request (a page of a
+    # large export, a coverage page drawn for the first time) holds one process while the
+    # others keep answering the worker map.
+    cpus=$(nproc 2>/dev/null || echo 1)
+    processes=${YIZHAN_PROCESSES:-$(( cpus * 2 + 1 < 3 ? 3 : (cpus * 2 + 1 > 9 ? 9 : cpus * 2 + 1) ))}
+    echo "yizhan: http://$BIND/ (uWSGI, $processes processes, production settings; Ctrl-C stops)"
+    "$(dirname "$PY")/uwsgi" --ini config/uwsgi.ini --http-socket "$BIND" --processes "$processes"
 else
     "$PY" manage.py runserver "$BIND"
 fi

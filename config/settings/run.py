@@ -1,4 +1,4 @@
-"""`make run`: the production settings, served by gunicorn on this machine's loopback over
+"""`make run`: the production settings, served by uWSGI on this machine's loopback over
 plain HTTP with the demo data (what the benchmark measures, less TLS). Secrets come from the
 environment, which scripts/serve.sh fills from var/run-secrets.env (made once, kept)."""
 

@@ -5,7 +5,7 @@ from django.db import close_old_connections
 
 @pytest.fixture
 def served():
-    """The production WSGI application, called as gunicorn calls it (the test keeps its
+    """The production WSGI application, called as the server calls it (the test keeps its
     database connection, as Django's test client does)."""
     from config.wsgi import application
 

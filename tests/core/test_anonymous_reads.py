@@ -29,8 +29,10 @@ class Recording:
 
 @pytest.fixture
 def served(served):
-    """The application gunicorn serves, inside its refusal memo."""
-    return served.application
+    """The served application's anonymous-reads piece (config/wsgi.py)."""
+    from config.wsgi import anonymous_reads
+
+    return anonymous_reads
 
 
 @pytest.mark.parametrize(

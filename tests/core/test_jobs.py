@@ -46,7 +46,7 @@ def plan_request(van, seconds: float) -> dict:
 
 @pytest.mark.django_db
 def test_a_minute_of_planning_is_asked_for_in_an_instant(lanzhou):
-    """time_limit_s 60 used to hold a server worker past gunicorn's 30 s timeout."""
+    """time_limit_s 60 used to hold a server worker past the server's 30 s timeout (harakiri)."""
     organiser = organiser_client()
     started = time.monotonic()
     response = organiser.post(

@@ -94,14 +94,15 @@ def test_memory_is_bounded(monkeypatch):
 
 @pytest.mark.django_db
 def test_the_served_application_repeats_the_coverage_pages_429(served, settings):
+    from config.wsgi import refusal_memo
     from core.throttles import CoveragePageThrottle
 
     settings.ALLOWED_HOSTS = ["*"]
-    served.refusals.clear()
+    refusal_memo.refusals.clear()
     limit = CoveragePageThrottle().num_requests
     codes = [call(served, environ())[0][:3] for _ in range(limit + 1)]
     assert codes[limit] == "429" and set(codes[:limit]) == {"200"}
-    assert ("203.0.113.5", "GET", "/coverage/") in served.refusals
+    assert ("203.0.113.5", "GET", "/coverage/") in refusal_memo.refusals
     status, headers, body = call(served, environ())
     assert status.startswith("429") and int(headers["Retry-After"]) > 0
     assert "Too many requests" in body.decode() or "请求过多" in body.decode()

@@ -10,6 +10,7 @@ from django.test import Client
 
 from core.transfer import accepts_gzip
 from stations.services import map_cells_refresh
+from tests.core.wsgi import call, environ
 from tests.stations.factories import StationFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,15 @@ def test_errors_and_writes_are_not_marked_for_keeping(stations):
         "/api/v1/auth/token/", {"username": "x", "password": "y"}, content_type="application/json"
     )
     assert "public" not in login.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("path", [NEAREST, "/api/v1/amenities/", "/", "/no/such/page/"])
+def test_a_head_request_gets_the_get_answers_headers_and_no_body(stations, served, path):
+    host = {"HTTP_HOST": "127.0.0.1", "SERVER_NAME": "127.0.0.1"}
+    at = "&at=2026-12-02T12:00:00" if "?" in path else ""
+    target, _, query = f"{path}{at}".partition("?")
+    get = call(served, environ(target, "GET", QUERY_STRING=query, **host))
+    head = call(served, environ(target, "HEAD", QUERY_STRING=query, **host))
+    assert get[2] and head[2] == b""
+    assert head[0] == get[0]
+    assert head[1]["Content-Type"] == get[1]["Content-Type"]

@@ -1,4 +1,4 @@
-"""Calling a WSGI application as gunicorn does, for the tests of yizhan's WSGI wrappers."""
+"""Calling a WSGI application as the server does, for the tests of yizhan's WSGI wrappers."""
 
 from __future__ import annotations
 
