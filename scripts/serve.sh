@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make run` (production): uWSGI (config/uwsgi.ini) with the production settings over plain HTTP on loopback
-# (config/settings/run.py), static files collected and served by whitenoise.
+# `make run` (production): uWSGI (config/uwsgi.ini) with the production settings over plain
+# HTTP on loopback (config/settings/run.py), static files collected and served by whitenoise.
 # `make dev`: Django's auto-reloading development server (config/settings/local.py).
 # Both start the task queue's worker in the background (van-tour planning, coverage maps and
 # the open-data export run there, never in a request); stopping the server (Ctrl-C) stops it.
