@@ -19,7 +19,7 @@ from tests.config.test_replica import free_port
 
 
 @pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker):
+def server(django_db_setup):
     """uWSGI with config/uwsgi.ini and one process, on the test database."""
     database = connection.settings_dict
     url = f"postgis://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
