@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from bench.run import (  # noqa: E402
     query_points,
     say,
     start_server,
+    stop_server,
     warm_up,
     wrk,
 )
@@ -181,8 +181,7 @@ def topology_figures(url: str, behind_nginx: bool) -> dict:
             return measured(port)
     finally:
         for process in processes:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait()
+            stop_server(process)
 
 
 def measured(port: int) -> dict:

@@ -15,9 +15,7 @@ and the synthetic 1M registry puts ≈18,000 stations in one phone screen of She
 from __future__ import annotations
 
 import math
-import os
 import random
-import signal
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -29,6 +27,7 @@ from bench.run import (
     median_figure,
     query_points,
     start_server,
+    stop_server,
     warm_up,
     wrk,
 )
@@ -92,8 +91,7 @@ def browse_figures(url: str, workdir: Path) -> dict:
             figures["views"][kind] = median_figure(runs)
         figures["textbook_views"] = textbook_figures(port, workdir, script, figures["targeted"])
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait()
+        stop_server(server)
     return figures
 
 

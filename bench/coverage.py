@@ -14,10 +14,7 @@ polygons) is visited the same way, for the ratio."""
 
 from __future__ import annotations
 
-import os
-import signal
-
-from bench.run import free_port, run_script, start_server
+from bench.run import free_port, run_script, start_server, stop_server
 
 TARGET_DRAWN_MS = 1500
 TARGET_BYTES = 400_000
@@ -70,7 +67,6 @@ def coverage_figures(databases: dict[str, str]) -> dict:
             first, second = visits(port)
             textbook = visits(port, TEXTBOOK_PAGE)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait()
+            stop_server(server)
         figures[name] = {"job": job, "first": first, "second": second, "textbook": textbook}
     return figures

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -130,10 +130,12 @@ class OpenState:
         return f'"open_now":{now},"opens_at":{opens},"closes_at":{closes},'
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EncodedStation:
     """A station's GeoJSON Feature as JSON text, but for what each request decides (distance,
-    open now, which crs): ``heads`` (per crs) and ``tail`` are the text before and after those."""
+    open now, which crs): ``heads`` (per crs) and ``tail`` are the text before and after those.
+    Only ``known_state`` changes once made (not frozen: a holder for it would be one more object
+    per cached station for the garbage collector to walk)."""
 
     schedule: Schedule
     open_status: bool
@@ -143,20 +145,20 @@ class EncodedStation:
     heads: dict[str, str]
     """Per crs: the Feature up to and including the fixed leading properties."""
     tail: str
-    known_state: list = field(default_factory=lambda: [None])
-    """The last open state worked out, with the moments it holds for: [(from, until, text)]."""
+    known_state: tuple[dt.datetime, dt.datetime, str] | None = None
+    """The last open state worked out, with the moments it holds for: (from, until, text)."""
 
     def open_state_json(self, moment: dt.datetime) -> str:
         """The open state at ``moment`` as JSON text. It holds until its next change, so it is
         worked out once per station and change of state, not once per request."""
-        known = self.known_state[0]
+        known = self.known_state
         if known is not None and known[0] <= moment < known[1]:
             return known[2]
         state = OpenState.of(self.schedule, self.open_status, moment)
         change = state.opens_at or state.closes_at
         until = change or moment + dt.timedelta(hours=1)  # no change within a week: ask again
         text = state.json()
-        self.known_state[0] = (moment, until, text)
+        self.known_state = (moment, until, text)
         return text
 
     def feature(

@@ -7,6 +7,7 @@ objects and prefetching three relations cost ten times the query itself."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -97,24 +98,50 @@ class StationView:
         return self.status == Station.Status.OPEN
 
     def schedule(self) -> Schedule:
-        weekly: dict[int, list[Period]] = {}
-        for weekday, opens, closes in self.weekly:
-            weekly.setdefault(weekday, []).append(_period(opens, closes))
-        exceptions: dict[dt.date, list[Period]] = {}
-        for date, closed, opens, closes, _note in self.exceptions:
-            periods = exceptions.setdefault(dt.date.fromisoformat(date), [])
-            if not closed:
-                periods.append(_period(opens, closes))
-        warning_days: dict[dt.date, list[Period]] = {}
-        for _kind, opens, closes, _services, dates in self.warning_rules:
-            if opens is not None:
-                for date in dates:
-                    warning_days.setdefault(dt.date.fromisoformat(date), []).append(
-                        _period(opens, closes)
-                    )
-        return Schedule(weekly=weekly, exceptions=exceptions, warning_days=warning_days)
+        return shared_schedule(
+            tuple((weekday, opens, closes) for weekday, opens, closes in self.weekly),
+            tuple(
+                (date, closed, opens, closes) for date, closed, opens, closes, _ in self.exceptions
+            ),
+            tuple(
+                (opens, closes, tuple(dates))
+                for _kind, opens, closes, _services, dates in self.warning_rules
+                if opens is not None
+            ),
+        )
 
 
+@functools.lru_cache(maxsize=4096)
+def shared_schedule(weekly: tuple, exceptions: tuple, warning_periods: tuple) -> Schedule:
+    """One Schedule object for each set of hours, shared by the stations that keep them (most
+    keep one of a few common ones). A Schedule of its own is ≈18 objects that Python's garbage
+    collector walks: in the worker processes' 20,000 encoded stations (stations.geojson) that
+    made every full collection take 100–200 ms at 1M stations, 1 request in 100 held that long
+    (bench: the worker map's request, p99). Its parts are tuples: nothing may change it."""
+    weekly_periods: dict[int, list[Period]] = {}
+    for weekday, opens, closes in weekly:
+        weekly_periods.setdefault(weekday, []).append(_period(opens, closes))
+    exception_periods: dict[dt.date, list[Period]] = {}
+    for date, closed, opens, closes in exceptions:
+        periods = exception_periods.setdefault(dt.date.fromisoformat(date), [])
+        if not closed:
+            periods.append(_period(opens, closes))
+    warning_days: dict[dt.date, list[Period]] = {}
+    for opens, closes, dates in warning_periods:
+        for date in dates:
+            warning_days.setdefault(dt.date.fromisoformat(date), []).append(_period(opens, closes))
+    return Schedule(
+        weekly=frozen(weekly_periods),
+        exceptions=frozen(exception_periods),
+        warning_days=frozen(warning_days),
+    )
+
+
+def frozen(periods: dict[Any, list[Period]]) -> dict[Any, tuple[Period, ...]]:
+    return {key: tuple(values) for key, values in periods.items()}
+
+
+@functools.lru_cache(maxsize=1024)
 def _period(opens: str, closes: str) -> Period:
     return Period(dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))
 

@@ -12,6 +12,7 @@ from core.localtime import LOCAL_TZ
 from core.nearest import first_round_candidates, knn_params, knn_statement
 from stations.conditions import filter_queryset, open_at, station_conditions, where_clause
 from stations.models import OpeningPeriod, Station
+from stations.opening_hours import Period
 from stations.selectors import (
     StationsWanted,
     station_nearest_list,
@@ -269,6 +270,26 @@ def test_open_now_in_sql_agrees_with_the_python_rules(seed):
             s.code for s in stations if s.is_open_status and s.schedule().is_open_at(moment)
         }
         assert set(in_sql.values_list("code", flat=True)) == in_python, moment
+
+
+def test_stations_with_the_same_hours_share_one_schedule_that_cannot_change():
+    """Encoded stations hold their schedule for the worker's lifetime: shared, it costs the
+    garbage collector one set of objects per set of hours, not per station."""
+    same = [StationFactory() for _ in range(2)]
+    other = StationFactory()
+    for station in same:
+        OpeningPeriodFactory(station=station, weekday=0, opens=dt.time(8), closes=dt.time(20))
+    OpeningPeriodFactory(station=other, weekday=0, opens=dt.time(8), closes=dt.time(20))
+    OpeningExceptionFactory(station=other, date=dt.date(2026, 11, 24), closed=True)
+    moment = dt.datetime(2026, 11, 23, 12, tzinfo=LOCAL_TZ)
+    first, second, third = (
+        view.schedule() for view in station_views([*(s.id for s in same), other.id], moment=moment)
+    )
+    assert first is second
+    assert third is not first
+    assert third.exceptions == {dt.date(2026, 11, 24): ()}
+    assert first.weekly[0] == (Period(dt.time(8), dt.time(20)),)  # a tuple: nothing may change it
+    assert first.is_open_at(moment) and not third.is_open_at(moment + dt.timedelta(days=1))
 
 
 def test_open_now_filter_excludes_closed_stations_and_honours_night_periods():
