@@ -143,3 +143,19 @@ def worker_process(*args: str) -> subprocess.Popen:
         cwd=settings.BASE_DIR,
         env=env,
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the serialized database (``serialized_rollback``):
+    one that does not lets its flush re-seed the role groups (post_migrate), and the next test
+    that restores collides with them, failing or not by the order the tests happen to run."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )
