@@ -6,6 +6,7 @@ every request cost more than running the query."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,15 +23,24 @@ class Condition:
     params: tuple = ()
 
 
+def amenity_key(code: str) -> int:
+    """The amenity's key in ``usable_amenities``, as migration 0008's ``stations_amenity_key``
+    computes it: the first 32 bits of the code's MD5, as a signed integer. Computed here and
+    passed as a value because PostgreSQL inlining the function in every filtered nearest
+    statement doubled its planning (0.04 → 0.08–0.10 ms a round, demo data)."""
+    unsigned = int(hashlib.md5(code.encode(), usedforsecurity=False).hexdigest()[:8], 16)
+    return unsigned - (1 << 32) if unsigned >= 1 << 31 else unsigned
+
+
 def has_usable_amenities(codes: Sequence[str], *, through_index: bool = True) -> Condition:
     """Every one of the amenities usable (available or limited): migration 0008's column of
     amenity keys. ``through_index``: intarray's operator, which the location-and-amenities
     index answers (nearest first). Otherwise PostgreSQL's own array operator, the same test
     that index cannot take: in a viewport the location index narrows first, where a bitmap of
     every station with a common amenity nationwide cost 240 ms (1M stations)."""
-    keys = ", ".join(["stations_amenity_key(%s)"] * len(codes))
     operator = "@>" if through_index else "OPERATOR(pg_catalog.@>)"
-    return Condition(f"stations_station.usable_amenities {operator} ARRAY[{keys}]", tuple(codes))
+    keys = [amenity_key(code) for code in codes]
+    return Condition(f"stations_station.usable_amenities {operator} %s::integer[]", (keys,))
 
 
 def kind_in(kinds: Sequence[str]) -> Condition:

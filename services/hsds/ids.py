@@ -10,9 +10,10 @@ lookup table. Organisations are operators' names, as version 5 UUIDs of the name
 from __future__ import annotations
 
 import enum
-import hashlib
 import uuid
 from dataclasses import dataclass
+
+from stations.conditions import amenity_key as registry_amenity_key
 
 OPERATORS = uuid.UUID("3f4b8f0e-5d0c-4d55-9a51-9e3a8f2c7b10")
 """The namespace of the operators' version 5 UUIDs (chosen once for yizhan)."""
@@ -73,9 +74,9 @@ def parse_station_uuid(text: str) -> StationEntity | None:
 
 
 def amenity_key(code: str) -> int:
-    """The amenity's key as the registry computes it (``stations_amenity_key``: the first 32
-    bits of the code's MD5), here unsigned."""
-    return int(hashlib.md5(code.encode(), usedforsecurity=False).hexdigest()[:8], 16)
+    """The amenity's key as the registry computes it (:func:`stations.conditions.amenity_key`),
+    here unsigned."""
+    return registry_amenity_key(code) & 0xFFFF_FFFF
 
 
 def organization_uuid(operator: str) -> str:
