@@ -75,9 +75,6 @@ def test_a_bad_moment_is_refused_naming_the_field():
     assert answer.status_code == 400 and "modified_after" in answer.json()["errors"]
 
 
-# serialized_rollback as every transactional test here: without it, the flush after this test
-# re-seeds the role groups (post_migrate), and the next test that restores the serialized
-# database collides with them (duplicate group names).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_next_poll_starts_before_a_change_still_being_written():
     """A change stamped before the poll but committed after it must come in the next poll."""
