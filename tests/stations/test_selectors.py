@@ -85,6 +85,40 @@ def test_nearest_matches_a_brute_force_geodesic_oracle_on_random_points():
             assert station.distance_m == pytest.approx(metres, abs=0.001)
 
 
+CITIES = [(114.06, 22.55, 120), (118.09, 24.48, 20), (103.83, 36.06, 12), (108.94, 34.34, 6)]
+
+
+def test_far_from_every_station_the_answer_is_exact_in_two_rounds():
+    """Stations in four cities (Shenzhen, Xiamen, Lanzhou, Xi'an) and query points anywhere in
+    China, most of them hundreds of kilometres from any: a first round that cannot prove its
+    answer is followed by one round of every station in the box that holds the first round's
+    answer distance, which settles it."""
+    rng = random.Random(3)
+    stations = []
+    for city, (lon, lat, count) in enumerate(CITIES):
+        for i in range(count):
+            point = Point(lon + rng.gauss(0, 0.08), lat + rng.gauss(0, 0.08), srid=4326)
+            code = f"C{city}-{i:03d}"
+            StationFactory(code=code, location=point, kind=["union_station", "love_station"][i % 2])
+            stations.append((code, point, i % 2 == 0))
+    for _ in range(40):
+        query = Point(rng.uniform(98, 127), rng.uniform(20, 46), srid=4326)
+        for limit, only_union in ((1, False), (5, False), (30, True)):
+            wanted = [(code, point) for code, point, union in stations if union or not only_union]
+            with CaptureQueriesContext(connection) as rounds:
+                got = station_nearest_list(
+                    lon=query.x,
+                    lat=query.y,
+                    limit=limit,
+                    kinds=["union_station"] if only_union else [],
+                )
+            assert len(rounds) <= 2
+            expected = oracle(query, wanted, limit)
+            assert [s.code for s in got] == [code for code, _ in expected]
+            for station, (_, metres) in zip(got, expected, strict=True):
+                assert station.distance_m == pytest.approx(metres, abs=0.001)
+
+
 def test_several_lists_in_one_query_are_each_exact_and_widened_alone():
     """station_nearest_lists: each answer as station_nearest_list gives it, the lists in one
     query, and a second round only for a list its first candidates could not settle."""
