@@ -5,9 +5,10 @@ For each size: a database ``<name>_bench_<size>`` (generated once by bench/gener
 while the generator version matches), database-side figures (bench/measure.py), and HTTP
 figures from ``wrk`` against uWSGI (2 processes, production settings, a fresh server per
 endpoint) for the textbook endpoint and yizhan's, plain / with an amenity / open now, at 2 and
-4 connections, each the median of 3 runs of 5 s. Query points
-are random, half in Shenzhen and half elsewhere in China. Writes bench/results/latest.json and
-latest.md and prints the table. ``BENCH_SIZES=1200,100000`` runs fewer sizes.
+4 connections, each the median of 3 runs of 5 s (the worker map's variants, compared by ratio,
+run in turn). Query points are random, half in Shenzhen and half elsewhere in China. Writes
+bench/results/latest.json and latest.md and prints the table. ``BENCH_SIZES=1200,100000``
+runs fewer sizes.
 
 At 1M, the map-browsing case (bench/browse.py): city and national views of the map endpoint;
 the coverage page of Shenzhen in Chromium, on the demo data and at 1M density
@@ -312,11 +313,21 @@ def median_figure(runs: list[dict]) -> dict:
     }
 
 
+def measured_together(variants: dict) -> list[list[str]]:
+    """The variants in the groups whose runs alternate: the worker map's, compared with one
+    another by ratio, so that the machine's drift over the minutes of their runs falls on each
+    alike (measured one after the other, the unfiltered runs of one bench ranged 678–871
+    req/s); every other variant alone, as before."""
+    together = [name for name in variants if name in ("map", *FILTERED)]
+    return [[name] for name in variants if name not in together] + ([together] if together else [])
+
+
 def http_figures(
     url: str, points, workdir: Path, variants: dict, endpoints: dict = ENDPOINTS
 ) -> dict:
     """Each endpoint in its own fresh server (as each would be deployed: neither pays for
-    the other's heap), warmed up per variant, then ROUNDS runs per connection count."""
+    the other's heap); each group of variants (:func:`measured_together`) warmed up, then ROUNDS
+    runs per connection count, the group's variants in turn."""
     script = workdir / "paths.lua"
     script.write_text(WRK_SCRIPT)
     figures: dict = {}
@@ -324,21 +335,27 @@ def http_figures(
         port = free_port()
         server = start_server(url, port)
         try:
-            for variant, extra in variants.items():
-                paths = [
-                    f"{path}?{urlencode({'lat': lat, 'lon': lon, **extra})}" for lon, lat in points
-                ]
-                paths_file = workdir / f"{endpoint}-{variant}.txt"
-                paths_file.write_text("\n".join(paths) + "\n")
-                warm_up(port, paths)
-                for connections in CONNECTIONS:
-                    runs = [
-                        wrk(port, paths_file, script, connections, DURATION_S)
-                        for _ in range(ROUNDS)
+            for group in measured_together(variants):
+                files = {}
+                for variant in group:
+                    paths = [
+                        f"{path}?{urlencode({'lat': lat, 'lon': lon, **variants[variant]})}"
+                        for lon, lat in points
                     ]
-                    figures.setdefault(endpoint, {}).setdefault(variant, {})[connections] = (
-                        median_figure(runs)
-                    )
+                    files[variant] = workdir / f"{endpoint}-{variant}.txt"
+                    files[variant].write_text("\n".join(paths) + "\n")
+                    warm_up(port, paths)
+                for connections in CONNECTIONS:
+                    runs: dict[str, list[dict]] = {variant: [] for variant in group}
+                    for _ in range(ROUNDS):
+                        for variant in group:
+                            runs[variant].append(
+                                wrk(port, files[variant], script, connections, DURATION_S)
+                            )
+                    for variant in group:
+                        figures.setdefault(endpoint, {}).setdefault(variant, {})[connections] = (
+                            median_figure(runs[variant])
+                        )
         finally:
             stop_server(server)
     return figures
