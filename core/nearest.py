@@ -150,11 +150,12 @@ def box_params(
 def reach_box(lon: float, lat: float, reach_m: float) -> tuple[float, float, float, float] | None:
     """(west, south, east, north): a box holding every point within ``reach_m`` metres of
     (lon, lat) on the WGS-84 spheroid, or None where it would take in a pole or cross the
-    antimeridian. A path of that length changes latitude by at most reach/110,574 m degrees
+    antimeridian. A path of that length changes latitude by at most reach / 110,574 m degrees
     (the shortest degree of meridian), so it stays in that band, where a degree of longitude is
-    at least :func:`metres_per_degree_floor` long. Unlike a circle of planar degrees, the box is
-    no wider in latitude than in metres: a point in Harbin whose answer is 2,400 km away no
-    longer takes in Shenzhen's stations, 2,600 km south."""
+    at least :func:`metres_per_degree_floor` long. A circle of planar degrees takes that
+    shortest degree of longitude in every direction; the box spans in latitude only what the
+    metres allow: from Harbin, with an answer 2,400 km away, ±21.7° of latitude, which leaves
+    out Shenzhen's stations 23° south."""
     lat_degrees = reach_m / MIN_METRES_PER_DEGREE_LATITUDE
     lon_degrees = reach_m / metres_per_degree_floor(lat, reach_m)
     if abs(lat) + lat_degrees >= 90.0 or abs(lon) + lon_degrees > 180.0:
