@@ -98,53 +98,63 @@ PLANAR_POINT = "point(ST_X({table}.location), ST_Y({table}.location))"
 
 # ST_DistanceSpheroid runs the same GeographicLib algorithm as the geography ST_Distance
 # (agreement to nanometres) at half the cost, with no cast per row.
-KNN_SQL = """
+CANDIDATES_SQL = """
 SELECT {planar} <-> point(%s, %s),
        ST_DistanceSpheroid({table}.location, %s::geometry, '{spheroid}'),
        {columns}
   FROM {table}
- WHERE {where}
+"""
+# The first round: the k nearest in planar order.
+KNN_SQL = (
+    CANDIDATES_SQL
+    + """ WHERE {where}
  ORDER BY {planar} <-> point(%s, %s)
  LIMIT %s
 """
+)
+# The second round: every row in a box of longitudes and latitudes, through the same index.
+BOX_SQL = (
+    CANDIDATES_SQL
+    + """ WHERE ({where}) AND {planar} <@ box(point(%s, %s), point(%s, %s))
+"""
+)
+
+
+def candidates_statement(template: str, table: str, columns: str, where: str) -> str:
+    return template.format(
+        table=table,
+        planar=PLANAR_POINT.format(table=table),
+        columns=columns,
+        where=where,
+        spheroid=WGS84_SPHEROID,
+    )
+
+
+def candidates_params(lon: float, lat: float, where_params: Sequence) -> list:
+    """The parameters every candidate statement starts with: the point, then the filters'."""
+    return [lon, lat, point_sql(lon, lat), *where_params]
 
 
 @functools.lru_cache(maxsize=256)
 def knn_statement(table: str, columns: str, where: str) -> str:
     """The k-candidates statement; its placeholders are filled by :func:`knn_params`."""
-    planar = PLANAR_POINT.format(table=table)
-    return KNN_SQL.format(
-        table=table, planar=planar, columns=columns, where=where, spheroid=WGS84_SPHEROID
-    )
+    return candidates_statement(KNN_SQL, table, columns, where)
 
 
 def knn_params(lon: float, lat: float, where_params: Sequence, k: int) -> list:
-    return [lon, lat, point_sql(lon, lat), *where_params, lon, lat, k]
-
-
-# The second round: every row in a box of longitudes and latitudes, through the same index.
-BOX_SQL = """
-SELECT {planar} <-> point(%s, %s),
-       ST_DistanceSpheroid({table}.location, %s::geometry, '{spheroid}'),
-       {columns}
-  FROM {table}
- WHERE ({where}) AND {planar} <@ box(point(%s, %s), point(%s, %s))
-"""
+    return [*candidates_params(lon, lat, where_params), lon, lat, k]
 
 
 @functools.lru_cache(maxsize=256)
 def box_statement(table: str, columns: str, where: str) -> str:
     """The statement of every row in a box; its placeholders are filled by :func:`box_params`."""
-    planar = PLANAR_POINT.format(table=table)
-    return BOX_SQL.format(
-        table=table, planar=planar, columns=columns, where=where, spheroid=WGS84_SPHEROID
-    )
+    return candidates_statement(BOX_SQL, table, columns, where)
 
 
 def box_params(
     lon: float, lat: float, where_params: Sequence, box: tuple[float, float, float, float]
 ) -> list:
-    return [lon, lat, point_sql(lon, lat), *where_params, *box]
+    return [*candidates_params(lon, lat, where_params), *box]
 
 
 def reach_box(lon: float, lat: float, reach_m: float) -> tuple[float, float, float, float] | None:
@@ -260,25 +270,20 @@ def nearest_rows(
     sql = knn_statement(table, columns, conditions)
     k = first_round_candidates(limit, lat)
     database = read_connection()  # a replica where there are some (core.routers)
+    rank = functools.partial(
+        ranked_answer, limit=limit, radius_m=radius_m, tie_break=tie_break, margin_m=margin_m
+    )
     while True:
         candidates = fetched(database, sql, knn_params(lon, lat, params, k))
-        answer, target = ranked_answer(
-            candidates, limit=limit, radius_m=radius_m, tie_break=tie_break, margin_m=margin_m
-        )
+        answer, target = rank(candidates)
         if proven(candidates, k=k, lat=lat, target=target):
             return answer
         box = reach_box(lon, lat, target + 1.0)
         if box is not None:
             # every row of the true answer lies within target (this round's rows pass the
             # filters): the box holds them all, so this second round settles
-            rows = fetched(
-                database,
-                box_statement(table, columns, conditions),
-                box_params(lon, lat, params, box),
-            )
-            return ranked_answer(
-                rows, limit=limit, radius_m=radius_m, tie_break=tie_break, margin_m=margin_m
-            )[0]
+            statement = box_statement(table, columns, conditions)
+            return rank(fetched(database, statement, box_params(lon, lat, params, box)))[0]
         k *= next_round_growth(candidates)
 
 

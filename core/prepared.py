@@ -52,10 +52,10 @@ def prepared_form(sql: str) -> Prepared:
 def execute_prepared(cursor: CursorWrapper, sql: str, params: Sequence) -> None:
     """``cursor.execute(sql, params)``, as a prepared statement of the cursor's connection;
     fetch the rows from the cursor as usual."""
-    statement = prepared_form(sql)
+    statement, params = prepared_form(sql), list(params)
     prepared: set[str] = cursor.db.prepared_statements
     try:
-        run(cursor, statement, list(params), prepared)
+        run(cursor, statement, params, prepared)
     except DatabaseError as error:
         code = getattr(error.__cause__, "pgcode", None)
         if code == UNKNOWN_STATEMENT:
@@ -64,7 +64,7 @@ def execute_prepared(cursor: CursorWrapper, sql: str, params: Sequence) -> None:
             prepared.add(statement.name)
         if code not in (UNKNOWN_STATEMENT, DUPLICATE_STATEMENT) or cursor.db.in_atomic_block:
             raise  # in a transaction, which the error ended: the next call runs right
-        run(cursor, statement, list(params), prepared)
+        run(cursor, statement, params, prepared)
 
 
 def run(cursor: CursorWrapper, statement: Prepared, params: list, prepared: set[str]) -> None:
