@@ -1,8 +1,12 @@
+import math
+
+import pytest
+from django.db import connection
 from geographiclib.geodesic import Geodesic
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from core.nearest import by_distance, reach_box
+from core.nearest import by_distance, chord_sql, geocentric, reach_box
 
 CANDIDATES = st.lists(
     st.tuples(
@@ -54,3 +58,37 @@ def test_no_reach_box_takes_in_a_pole_or_crosses_the_antimeridian():
     assert reach_box(114.0, 89.0, 200_000) is None
     assert reach_box(179.99, 0.0, 5_000) is None
     assert reach_box(-179.99, 0.0, 5_000) is None
+
+
+def chord_in_database(row: tuple[float, float], point: tuple[float, float]) -> float:
+    """The chord from a row at ``row`` (lon, lat) to ``point``, as the second round computes it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sqrt({chord_sql('t')})"
+            " FROM (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326) AS location) AS t",
+            [*geocentric(*point), *row],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None)
+@given(
+    lat=st.floats(-89, 89),
+    lon=st.floats(-180, 180),
+    distance_m=st.floats(0, 5_000_000),
+    azimuth=st.floats(-180, 180),
+)
+@example(lat=0.0, lon=0.0, distance_m=1_000.0, azimuth=0.0)  # along the meridian, at the equator
+@example(lat=22.5, lon=114.0, distance_m=2_000_000.0, azimuth=0.0)  # Shenzhen to Beijing's reach
+@example(lat=1e-300, lon=-1e-300, distance_m=0.0, azimuth=0.0)  # squares too small for a float
+@example(lat=1e-300, lon=0.0, distance_m=1e-300, azimuth=90.0)
+def test_the_chord_is_never_longer_than_the_geodesic_and_close_to_it(lat, lon, distance_m, azimuth):
+    """The second round leaves out the rows whose chord exceeds the reach: sound only if the
+    chord is never longer than the distance on the spheroid. Close to it too (a chord of the
+    wrong spheroid, or of a sphere, would leave out rows within reach or keep every row)."""
+    line = Geodesic.WGS84.Direct(lat, lon, azimuth, distance_m)
+    chord = chord_in_database((line["lon2"], line["lat2"]), (lon, lat))
+    assert chord <= distance_m + 1e-6
+    # on a sphere of the polar radius the chord is 2R sin(s/2R); the spheroid is no more curved
+    assert chord >= 2 * 6_335_439 * math.sin(distance_m / (2 * 6_335_439)) - 1e-6
