@@ -10,7 +10,10 @@ planning each call, as before (docs/OPERATIONS.md has the figures).
 
 Prepared statements belong to the database session, not to a transaction (a rollback keeps
 them), so the connection's backend remembers the names it has prepared (config.database); a
-name the session lost (``DEALLOCATE``, ``DISCARD ALL``) is prepared again.
+name the session lost (``DEALLOCATE``, ``DISCARD ALL``) is prepared again. A session prepares
+at most :data:`MAX_PER_SESSION` statements and runs any other as plain text: the filters'
+amenity keys are written into the statements (stations.conditions), so a client asking for
+one set of amenities after another could otherwise fill the server's memory with plans.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.db.backends.utils import CursorWrapper
 
 # SQLSTATE: no statement of that name in this session; one of that name exists already.
 UNKNOWN_STATEMENT, DUPLICATE_STATEMENT = "26000", "42P05"
+MAX_PER_SESSION = 200
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ def execute_prepared(cursor: CursorWrapper, sql: str, params: Sequence) -> None:
     fetch the rows from the cursor as usual."""
     statement, params = prepared_form(sql), list(params)
     prepared: set[str] = cursor.db.prepared_statements
+    if len(prepared) >= MAX_PER_SESSION and statement.name not in prepared:
+        cursor.execute(sql, params)
+        return
     try:
         run(cursor, statement, params, prepared)
     except DatabaseError as error:

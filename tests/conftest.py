@@ -1,3 +1,4 @@
+import functools
 import os
 import subprocess
 import sys
@@ -78,12 +79,29 @@ def vacuum_demo_tables() -> None:
         own.close()
 
 
+@functools.cache
+def written_columns(table: str) -> str:
+    """The table's columns but its generated ones (PostgreSQL computes those itself)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)"
+            " FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = %s"
+            " AND is_generated = 'NEVER'",
+            [table],
+        )
+        return cursor.fetchone()[0]
+
+
 def demo_restore() -> None:
     """Copy the demo snapshot's rows back into their tables (vacuumed first)."""
     vacuum_demo_tables()
     with connection.cursor() as cursor:
         for table in DEMO_TABLES:
-            cursor.execute(f"INSERT INTO {table} TABLE snapshot_{table}")
+            columns = written_columns(table)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM snapshot_{table}"
+            )
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
             )

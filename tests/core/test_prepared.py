@@ -67,3 +67,18 @@ def test_outside_a_transaction_a_lost_or_unknown_statement_is_run_at_once():
     connection.ensure_connection()
     assert connection.prepared_statements == set()  # a new session starts with none
     assert run(sql, 4) == [(5, "100%")]
+
+
+@pytest.mark.django_db
+def test_past_the_session_s_limit_a_new_statement_runs_unprepared(monkeypatch):
+    monkeypatch.setattr("core.prepared.MAX_PER_SESSION", len(connection.prepared_statements) + 1)
+    kept, extra = fresh_statement(), fresh_statement()
+    run(kept, 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert run(extra, 1) == [(2, "100%")]
+        assert run(kept, 2) == [(3, "100%")]  # one prepared before the limit still runs by name
+    assert [query["sql"] for query in queries.captured_queries] == [
+        extra.replace("%s", "1").replace("%%", "%"),
+        f"EXECUTE {prepared_form(kept).name}(2)",
+    ]
+    assert prepared_form(extra).name not in session_statements()

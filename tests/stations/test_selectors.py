@@ -10,6 +10,7 @@ from geographiclib.geodesic import Geodesic
 
 from core.localtime import LOCAL_TZ
 from core.nearest import first_round_candidates, knn_params, knn_statement
+from core.prepared import execute_prepared, prepared_form
 from stations.conditions import filter_queryset, open_at, station_conditions, where_clause
 from stations.models import OpeningPeriod, Station
 from stations.opening_hours import Period
@@ -272,6 +273,57 @@ def test_a_rare_amenity_is_found_through_the_amenities_index_at_100k_stations(st
     assert not re.search(r"Seq Scan on stations_station(amenity)?\b", plan), plan
 
 
+def generic_plan(**filters) -> str:
+    """The plan a prepared nearest statement keeps once PostgreSQL stops planning each call."""
+    where, params = where_clause(station_conditions(**filters))
+    sql = knn_statement("stations_station", "id", where)
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        try:
+            execute_prepared(cursor, sql, knn_params(114.0, 22.5, params, 28))
+            cursor.execute(
+                "EXPLAIN " + prepared_form(sql).execute, knn_params(114, 22.5, params, 28)
+            )
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET plan_cache_mode")
+
+
+@LARGE_DATA
+def test_a_night_search_reads_only_the_stations_that_may_open_at_night(stations_100k):
+    """Every 10th station open round the clock: before 06:00 the open filter searches the
+    index of the stations that may be open at night; by day, the whole registry's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO stations_openingperiod (station_id, weekday, opens, closes)"
+            " SELECT id, day, '00:00', '00:00' FROM stations_station, generate_series(0, 6) AS day"
+            " WHERE id % 10 = 0;"
+            " ANALYZE stations_station"
+        )
+    one_am, nine_am = (dt.datetime(2026, 11, 24, hour, tzinfo=LOCAL_TZ) for hour in (1, 9))
+    for plan in (
+        nearest_plan(open_moment=one_am),
+        nearest_plan(open_moment=one_am, amenities=["ebike_charging"]),
+    ):
+        assert "Index Scan using station_night_knn on stations_station" in plan, plan
+    assert "station_night_knn" not in nearest_plan(open_moment=nine_am)
+
+
+def test_a_prepared_night_search_keeps_the_nearest_first_plan(demo_data):
+    """The worker map's night request as a prepared statement's generic plan: nearest first
+    through the night index. With the amenity keys as a parameter, PostgreSQL guessed that a
+    handful of stations had them, and kept a plan that fetched every one that does and sorted
+    them (demo data)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE stations_station")
+    plan = generic_plan(
+        open_moment=dt.datetime(2026, 12, 3, 1, tzinfo=LOCAL_TZ),
+        amenities=["drinking_water", "phone_charging"],
+    )
+    assert "Index Scan using station_night_knn on stations_station" in plan, plan
+    assert "Sort" not in plan, plan
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_open_now_in_sql_agrees_with_the_python_rules(seed):
     rng = random.Random(seed)
@@ -337,6 +389,25 @@ def test_open_now_filter_excludes_closed_stations_and_honours_night_periods():
     result = station_nearest_list(lon=origin.x, lat=origin.y, open_moment=monday_1am)
     assert [s.code for s in result] == [night.code]
     assert OpeningPeriod.objects.count() == 8
+
+
+def test_stations_open_at_the_night_s_edges_are_found_at_night():
+    """Opening at 05:30, or closing at 00:30 after a Sunday evening: each may be open before
+    06:00, so each is in the night index and found then (migration 0014)."""
+    early = StationFactory(location=Point(114.001, 22.5, srid=4326))
+    OpeningPeriodFactory(station=early, weekday=1, opens=dt.time(5, 30), closes=dt.time(7))
+    late = StationFactory(location=Point(114.002, 22.5, srid=4326))
+    OpeningPeriodFactory(station=late, weekday=6, opens=dt.time(18), closes=dt.time(0, 30))
+    day = StationFactory(location=Point(114.0005, 22.5, srid=4326))
+    OpeningPeriodFactory(station=day, weekday=1, opens=dt.time(6), closes=dt.time(18))
+
+    def found_at(day: int, hour: int, minute: int) -> list[str]:
+        moment = dt.datetime(2026, 11, 23 + day, hour, minute, tzinfo=LOCAL_TZ)  # 23rd: Monday
+        return [s.code for s in station_nearest_list(lon=114.0, lat=22.5, open_moment=moment)]
+
+    assert found_at(1, 5, 45) == [early.code]
+    assert found_at(0, 0, 15) == [late.code]
+    assert found_at(1, 6, 0) == [day.code, early.code]
 
 
 def test_coverage_grid_distances_and_isolated_stations():
