@@ -45,8 +45,8 @@ JOIN_ALONE = gettext_lazy(
 
 
 def station_output(found: dict[str, Any], crs: str) -> dict[str, Any]:
-    location = found.pop("location")
-    return found | {"location": point_output(location.x, location.y, crs)}
+    shown = {key: value for key, value in found.items() if key not in ("lon", "lat")}
+    return shown | {"location": point_output(found["lon"], found["lat"], crs)}
 
 
 def covered_output(

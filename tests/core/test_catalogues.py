@@ -36,7 +36,8 @@ def test_a_scheme_changed_in_this_process_is_seen_at_once():
     scheme = BenefitScheme.objects.order_by("code").first()
     scheme.name = "新名称"
     scheme.save()
-    assert [s.name for s in ALL_SCHEMES.get() if s.pk == scheme.pk] == ["新名称"]
+    assert [s.name for s in ALL_SCHEMES.get().schemes if s.pk == scheme.pk] == ["新名称"]
     scheme.occupations.clear()
-    assert not next(s for s in ALL_SCHEMES.get() if s.pk == scheme.pk).occupations.all()
+    assert not next(s for s in ALL_SCHEMES.get().schemes if s.pk == scheme.pk).occupations.all()
+    assert not ALL_SCHEMES.get().terms[scheme.pk].occupations
     assert before is not ALL_SCHEMES.get()
