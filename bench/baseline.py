@@ -27,7 +27,7 @@ from services.checkups.models import CheckupEvent
 from services.checkups.serializers import UpcomingInput
 from stations.conditions import filter_queryset, station_conditions
 from stations.models import AdminArea, PointX, PointY, Station
-from stations.selectors import regions_cities, station_coverage
+from stations.selectors import station_coverage
 from stations.serializers import MapInput, NearestInput
 
 
@@ -103,6 +103,17 @@ class SchemeSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "name_en", "operator", "region_level", "region_name"]
 
 
+def region_cities(level: str, name: str) -> list[str]:
+    """The cities a scheme's region spans (none: the whole country), read by the ORM."""
+    if level == "city":
+        return [name]
+    lookup = {"province": "province", "county": "name"}.get(level)
+    if lookup is None:
+        return []
+    areas = AdminArea.objects.filter(**{lookup: name})
+    return sorted(set(areas.values_list("city", flat=True)))
+
+
 class TextbookEligibleApi(APIView):
     """The same rules (``assess``), the textbook way round them: the district, the schemes and
     their occupations read by the ORM on every request, then one nearest query per covering
@@ -132,9 +143,8 @@ class TextbookEligibleApi(APIView):
             if not assessment.covers:
                 others.append(SchemeSerializer(scheme).data)
                 continue
-            cities = regions_cities([(scheme.region_level, scheme.region_name)])
             stations = Station.objects.filter(kind__in=scheme.claim_point_kinds)
-            if wanted := cities[(scheme.region_level, scheme.region_name)]:
+            if wanted := region_cities(scheme.region_level, scheme.region_name):
                 stations = stations.filter(city__in=wanted)
             nearest = stations.annotate(distance=GeometryDistance("location", point))
             claim_points = ClaimPointSerializer(nearest.order_by("distance")[:3], many=True).data

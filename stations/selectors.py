@@ -23,6 +23,7 @@ from django.db.models import Avg, Count, Min, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from core.catalogues import KeptCatalogue
 from core.localtime import LOCAL_TZ, local_iso
 from core.nearest import WGS84_SPHEROID, NearestQuery, nearest_rows, nearest_rows_many
 from core.prepared import execute_prepared
@@ -608,23 +609,25 @@ def known_cities() -> list[str]:
     return list(AdminArea.objects.order_by("city").values_list("city", flat=True).distinct())
 
 
+def _admin_area_names() -> list[tuple[str, str, str]]:
+    return list(AdminArea.objects.values_list("province", "name", "city"))
+
+
+ADMIN_AREA_NAMES = KeptCatalogue(_admin_area_names, seconds=60)
+"""Every district's (province, name, city), read by each eligibility answer with a provincial
+or county scheme: a query through the ORM cost ≈1 ms of such an answer (demo data); the
+boundaries change when a loader runs (other processes see it within a minute)."""
+
+
 def regions_cities(regions: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
-    """The cities each region (level, name) spans, empty for the whole country; in one query
-    for all the provinces and counties asked about (a city is its own)."""
-    regions = set(regions)
-    wanted = Q(pk__in=[])
-    for level, name in regions:
-        if level == "province":
-            wanted |= Q(province=name)
-        elif level == "county":
-            wanted |= Q(name=name)
-    areas = list(AdminArea.objects.filter(wanted).values_list("province", "name", "city"))
+    """The cities each region (level, name) spans, empty for the whole country (a city is its
+    own), from the kept names of the districts."""
     found: dict[tuple[str, str], list[str]] = {}
-    for level, name in regions:
+    for level, name in set(regions):
         if level == "city":
             found[(level, name)] = [name]
             continue
         column = {"province": 0, "county": 1}.get(level)
-        cities = {area[2] for area in areas if column is not None and area[column] == name}
-        found[(level, name)] = sorted(cities)
+        areas = ADMIN_AREA_NAMES.get() if column is not None else []
+        found[(level, name)] = sorted({area[2] for area in areas if area[column] == name})
     return found

@@ -38,11 +38,12 @@ BUDGETS = [
     ("anyone", f"/api/v1/checkups/upcoming.ics?{LANZHOU}", 2),
     ("anyone", "/api/v1/benefits/schemes/", 2),  # schemes, their occupations
     ("anyone", "/api/v1/benefits/schemes/{scheme}/", 2),
-    # Eligibility: (the city named), the place, the regions' cities (none asked for here),
-    # every nearest list at once, their stations; the schemes and occupations are kept by the
-    # process (core.catalogues). The same whatever the number of schemes (see below).
+    # Eligibility: (the city named), the place, every nearest list at once, their stations;
+    # the schemes, the occupations and the districts' names (the cities of a provincial
+    # scheme's region) are kept by the process (core.catalogues). The same whatever the number
+    # of schemes (see below).
     ("anyone", f"/api/v1/benefits/eligible/?{SHENZHEN}&occupation=courier&union_member=false", 3),
-    ("anyone", "/api/v1/benefits/eligible/?city=兰州市&occupation=courier&union_member=true", 5),
+    ("anyone", "/api/v1/benefits/eligible/?city=兰州市&occupation=courier&union_member=true", 4),
     ("organiser", "/api/v1/organisers/vans/", 3),  # token, user's groups, vans
     ("organiser", "/api/v1/organisers/events/", 4),  # token, groups, count, page
     ("organiser", "/api/v1/organisers/events/{event}/", 3),

@@ -7,6 +7,8 @@ from core.catalogues import KeptCatalogue
 from services.benefits.models import BenefitScheme
 from services.benefits.selectors import ALL_SCHEMES
 from services.benefits.services import benefit_schemes_load
+from stations.selectors import regions_cities
+from tests.stations.factories import AdminAreaFactory
 
 
 def counting_catalogue(seconds: float) -> tuple[KeptCatalogue, list]:
@@ -41,3 +43,17 @@ def test_a_scheme_changed_in_this_process_is_seen_at_once():
     assert not next(s for s in ALL_SCHEMES.get().schemes if s.pk == scheme.pk).occupations.all()
     assert not ALL_SCHEMES.get().terms[scheme.pk].occupations
     assert before is not ALL_SCHEMES.get()
+
+
+@pytest.mark.django_db
+def test_a_district_added_in_this_process_is_in_its_region_at_once():
+    AdminAreaFactory(province="甘肃省", city="兰州市", name="城关区")
+    gansu = ("province", "甘肃省")
+    assert regions_cities([gansu]) == {gansu: ["兰州市"]}
+    AdminAreaFactory(province="甘肃省", city="天水市", name="秦州区")
+    assert regions_cities([gansu]) == {gansu: ["兰州市", "天水市"]}
+    assert regions_cities([("county", "秦州区"), ("city", "白银市"), ("national", "")]) == {
+        ("county", "秦州区"): ["天水市"],
+        ("city", "白银市"): ["白银市"],
+        ("national", ""): [],
+    }
