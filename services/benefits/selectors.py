@@ -243,8 +243,8 @@ class StationsNearby:
 def stations_nearby(
     found: Eligibility, *, join_union_kinds: Sequence[Sequence[str]]
 ) -> StationsNearby:
-    """Found together in three queries, whatever the number of schemes: the regions' cities,
-    the nearest stations of every list, their rows."""
+    """Found together in two queries, whatever the number of schemes: the nearest stations of
+    every list, their rows (the regions' cities come from the kept districts)."""
     place = found.place
     if place is None:
         return StationsNearby({}, None)
